@@ -25,7 +25,7 @@ struct SHA256State: Sendable, Equatable {
     /// loop does no allocation and no bounds checks: this is the whole cost of every HMAC.
     mutating func compress(blocks: UnsafeRawPointer, count: Int) {
         Self.roundConstants.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
                 var block = blocks
                 for _ in 0..<count {
                     compressBlock(block, schedule: w, constants: k)
@@ -42,25 +42,51 @@ struct SHA256State: Sendable, Equatable {
         for t in 0..<16 {
             w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
         }
-        for t in 16..<64 {
-            let x = w[t &- 15], y = w[t &- 2]
-            let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
-            let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
-            w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
-        }
         var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
-        for t in 0..<64 {
-            let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-            let choose = (e & f) ^ (~e & g)
-            let t1 = h &+ sigma1 &+ choose &+ k[t] &+ w[t]
-            let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = sigma0 &+ majority
-            h = g; g = f; f = e; e = d &+ t1
-            d = c; c = b; b = a; a = t1 &+ t2
+        var bXorC = b ^ c
+        // Eight rounds per pass with the roles of a...h rotated by argument order instead of by
+        // moving values: this is what brings the loop near the software limit (docs/benchmarks.md).
+        for t in stride(from: 0, to: 64, by: 8) {
+            Self.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t], &bXorC)
+            Self.round(h, a, b, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1], &bXorC)
+            Self.round(g, h, a, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2], &bXorC)
+            Self.round(f, g, h, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3], &bXorC)
+            Self.round(e, f, g, &h, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4], &bXorC)
+            Self.round(d, e, f, &g, h, a, b, &c, k[t &+ 5] &+ w[t &+ 5], &bXorC)
+            Self.round(c, d, e, &f, g, h, a, &b, k[t &+ 6] &+ w[t &+ 6], &bXorC)
+            Self.round(b, c, d, &e, f, g, h, &a, k[t &+ 7] &+ w[t &+ 7], &bXorC)
+            // The schedule is throughput-bound and the rounds latency-bound: computing the next
+            // eight words here lets the CPU overlap the two. The last two passes fill w[64..<80], which is never read: cheaper than a branch.
+            for u in (t &+ 16)..<(t &+ 24) {
+                let x = w[u &- 15], y = w[u &- 2]
+                let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
+                let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
+                w[u] = w[u &- 16] &+ s0 &+ w[u &- 7] &+ s1
+            }
         }
         h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
         h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+    }
+}
+
+extension SHA256State {
+    /// One round of FIPS 180-4 §6.2.2 step 3, `kw` being K[t] + W[t]: `d` becomes the new `e` and
+    /// `h` the new `a`. Ch and Maj are written in their equivalent forms with one operation fewer.
+    @inline(__always)
+    fileprivate static func round(
+        _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32,
+        _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32, _ kw: UInt32, _ bXorC: inout UInt32
+    ) {
+        let sigma1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
+        let choose = g ^ (e & (f ^ g))
+        let t1 = h &+ sigma1 &+ choose &+ kw
+        let sigma0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
+        // Maj(a,b,c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the last round's a ^ b.
+        let aXorB = a ^ b
+        let majority = b ^ (aXorB & bXorC)
+        bXorC = aXorB
+        d &+= t1
+        h = t1 &+ sigma0 &+ majority
     }
 }
 
