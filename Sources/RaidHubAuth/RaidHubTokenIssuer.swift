@@ -1,0 +1,16 @@
+import RaidHubJWT
+
+/// Signs RaidHub tokens with the current key.
+public struct RaidHubTokenIssuer: Sendable {
+    private let signer: JWTSigner
+
+    /// An issuer that signs with `keys.current`.
+    public init(keys: JWTKeySet) {
+        signer = JWTSigner(key: keys.current)
+    }
+
+    /// The token carrying exactly `claims`.
+    public func mint(_ claims: RaidHubClaims) -> MintedToken {
+        MintedToken(value: signer.sign(payload: claims.payload), expires: UnixTime(seconds: claims.expiresAt))
+    }
+}
