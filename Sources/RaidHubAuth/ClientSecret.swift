@@ -9,7 +9,7 @@ public struct ClientSecret: Sendable, CustomStringConvertible, CustomDebugString
 
     /// A secret with this value (configuration refuses an empty one; a caller may present anything).
     public init(_ value: String) {
-        digest = SHA256.hash(value.utf8).bytes
+        digest = SHA256.hash(value).bytes
     }
 
     /// Whether the two secrets are the same, compared in constant time.

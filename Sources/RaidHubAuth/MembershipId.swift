@@ -24,7 +24,11 @@ public struct MembershipId: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses decimal digits, ignoring leading zeros.
     public static func parse(_ text: String) -> Result<MembershipId, ParseFailure> {
-        let digits = text.utf8
+        var text = text
+        return text.withUTF8(parse(digits:))
+    }
+
+    private static func parse(digits: UnsafeBufferPointer<UInt8>) -> Result<MembershipId, ParseFailure> {
         guard !digits.isEmpty, digits.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else {
             return .failure(.notDecimalDigits)
         }

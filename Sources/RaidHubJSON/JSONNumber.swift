@@ -12,12 +12,16 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     ///
     /// `1.0` and `1e3` are not integers here: a JWT `iat` written that way is refused, as PyJWT does.
     public var int64Value: Int64? {
-        var utf8 = Substring(text).utf8[...]
-        let negative = utf8.first == UInt8(ascii: "-")
-        if negative { utf8 = utf8.dropFirst() }
-        guard !utf8.isEmpty else { return nil }
+        var text = text
+        return text.withUTF8(Self.int64Value(of:))
+    }
+
+    private static func int64Value(of text: UnsafeBufferPointer<UInt8>) -> Int64? {
+        let negative = text.first == UInt8(ascii: "-")
+        let digits = UnsafeBufferPointer(rebasing: text[(negative ? 1 : 0)...])
+        guard !digits.isEmpty else { return nil }
         var magnitude: UInt64 = 0
-        for byte in utf8 {
+        for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
             let (sum, overflow2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
@@ -30,6 +34,14 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
         }
         guard magnitude <= UInt64(Int64.max) else { return nil }
         return Int64(magnitude)
+    }
+
+    /// Whether the text has neither a fraction nor an exponent (whatever its magnitude).
+    public var isInteger: Bool {
+        var text = text
+        return text.withUTF8 { digits in
+            !digits.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        }
     }
 
     /// The text, as written.

@@ -18,6 +18,23 @@ public struct JSONParser {
     }
 
     /// Parses `document`, which must hold exactly one JSON value (surrounding white space allowed).
+    public static func parse(_ document: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        try parse(buffer: document).get()
+    }
+
+    /// Parses `document` as `parse(_:)` does. (Concrete overloads keep hot callers in other
+    /// modules off the unspecialised generic path.)
+    public static func parse(_ document: [UInt8]) throws(JSONParseError) -> JSONValue {
+        try document.withUnsafeBufferPointer { parse(buffer: $0) }.get()
+    }
+
+    /// Parses the UTF-8 of `document` as `parse(_:)` does.
+    public static func parse(_ document: String) throws(JSONParseError) -> JSONValue {
+        var document = document
+        return try document.withUTF8 { parse(buffer: $0) }.get()
+    }
+
+    /// Parses any contiguous or non-contiguous bytes as `parse(_:)` does.
     public static func parse(_ document: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result = document.withContiguousStorageIfAvailable { parse(buffer: $0) }
         return try (result ?? Array(document).withUnsafeBufferPointer { parse(buffer: $0) }).get()
@@ -170,13 +187,16 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return try validatedString(raw, offset: start)
+                // ASCII needs no UTF-8 validation; the generic validator costs more than the parse.
+                return highBits & 0x80 == 0 ? String(decoding: raw, as: UTF8.self) : try validatedString(raw, offset: start)
             }
+            highBits |= byte
             if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
             if byte < 0x20 { throw error(.controlCharacterInString) }
             index += 1
@@ -247,9 +267,9 @@ public struct JSONParser {
     }
 
     private mutating func readHexQuad() throws(JSONParseError) -> UInt16 {
-        guard bytes.count - index >= 4 else { throw error(.unexpectedEnd) }
         var value: UInt16 = 0
         for _ in 0..<4 {
+            guard index < bytes.count else { throw error(.unexpectedEnd) }
             let byte = bytes[index]
             let digit: UInt8
             switch byte {

@@ -4,6 +4,8 @@ public struct JWTSigner: Sendable {
     public static let header = Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8)
     /// The header, base64url-encoded once.
     static let encodedHeader = Array(Base64URL.encode(header).utf8)
+    /// A 32-byte MAC in base64url.
+    private static let encodedSignatureCount = 43
 
     private let key: HS256Key
 
@@ -13,17 +15,22 @@ public struct JWTSigner: Sendable {
     }
 
     /// The token whose payload is exactly `payload` (compact JSON bytes the caller wrote).
+    ///
+    /// The token is written straight into the string's storage, and the MAC is computed over the
+    /// part already written, so minting allocates once.
     public func sign(payload: UnsafeRawBufferPointer) -> String {
-        let payloadCount = Base64URL.encodedCount(ofByteCount: payload.count)
-        var token = [UInt8]()
-        token.reserveCapacity(Self.encodedHeader.count + 1 + payloadCount + 1 + 43)
-        token.append(contentsOf: Self.encodedHeader)
-        token.append(UInt8(ascii: "."))
-        Base64URL.encode(payload, appendingTo: &token)
-        let signature = token.withUnsafeBytes { key.mac.authenticationCode(for: $0) }
-        token.append(UInt8(ascii: "."))
-        signature.withUnsafeBytes { Base64URL.encode($0, appendingTo: &token) }
-        return String(decoding: token, as: UTF8.self)
+        let header = Self.encodedHeader
+        let signingInputCount = header.count + 1 + Base64URL.encodedCount(ofByteCount: payload.count)
+        return String(unsafeUninitializedCapacity: signingInputCount + 1 + Self.encodedSignatureCount) { token in
+            let start = token.baseAddress!
+            _ = token.initialize(fromContentsOf: header)
+            start[header.count] = UInt8(ascii: ".")
+            Base64URL.encode(payload, into: start + header.count + 1)
+            let signature = key.mac.authenticationCode(for: UnsafeRawBufferPointer(start: start, count: signingInputCount))
+            start[signingInputCount] = UInt8(ascii: ".")
+            signature.withUnsafeBytes { Base64URL.encode($0, into: start + signingInputCount + 1) }
+            return token.count
+        }
     }
 
     /// The token whose payload is exactly `payload`.

@@ -18,6 +18,24 @@ public struct SHA256: Sendable {
     public init() {}
 
     /// The digest of `bytes` in one call.
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> SHA256Digest {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
+    /// The digest of `bytes` in one call.
+    public static func hash(_ bytes: [UInt8]) -> SHA256Digest {
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    /// The digest of the UTF-8 of `text` in one call.
+    public static func hash(_ text: String) -> SHA256Digest {
+        var text = text
+        return text.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The digest of any bytes in one call.
     public static func hash(_ bytes: some Collection<UInt8>) -> SHA256Digest {
         var hasher = SHA256()
         hasher.update(bytes)

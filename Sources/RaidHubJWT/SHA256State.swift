@@ -25,44 +25,50 @@ struct SHA256State: Sendable, Equatable {
     /// loop does no allocation and no bounds checks: this is the whole cost of every HMAC.
     mutating func compress(blocks: UnsafeRawPointer, count: Int) {
         Self.roundConstants.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
+            // w[0..<64] is the message schedule; w[64..<128] holds K[t] + W[t] for the rounds.
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 128) { w in
                 var block = blocks
                 for _ in 0..<count {
-                    compressBlock(block, schedule: w, constants: k)
+                    Self.schedule(block, into: w.baseAddress!, constants: k.baseAddress!)
+                    compressBlock(roundInputs: w.baseAddress! + 64)
                     block += 64
                 }
             }
         }
     }
 
+    /// FIPS 180-4 §6.2.2 step 1, plus the addition of the round constants, in one
+    /// throughput-bound pass, so that each latency-bound round reads a single word.
     @inline(__always)
-    private mutating func compressBlock(
-        _ block: UnsafeRawPointer, schedule w: UnsafeMutableBufferPointer<UInt32>, constants k: UnsafeBufferPointer<UInt32>
-    ) {
+    private static func schedule(_ block: UnsafeRawPointer, into w: UnsafeMutablePointer<UInt32>, constants k: UnsafePointer<UInt32>) {
         for t in 0..<16 {
             w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
+            w[64 &+ t] = w[t] &+ k[t]
         }
+        for t in 16..<64 {
+            let x = w[t &- 15], y = w[t &- 2]
+            let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
+            let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
+            w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+            w[64 &+ t] = w[t] &+ k[t]
+        }
+    }
+
+    @inline(__always)
+    private mutating func compressBlock(roundInputs kw: UnsafePointer<UInt32>) {
         var a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7
         var bXorC = b ^ c
         // Eight rounds per pass with the roles of a...h rotated by argument order instead of by
-        // moving values: this is what brings the loop near the software limit (docs/benchmarks.md).
+        // moving values between registers.
         for t in stride(from: 0, to: 64, by: 8) {
-            Self.round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t], &bXorC)
-            Self.round(h, a, b, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1], &bXorC)
-            Self.round(g, h, a, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2], &bXorC)
-            Self.round(f, g, h, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3], &bXorC)
-            Self.round(e, f, g, &h, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4], &bXorC)
-            Self.round(d, e, f, &g, h, a, b, &c, k[t &+ 5] &+ w[t &+ 5], &bXorC)
-            Self.round(c, d, e, &f, g, h, a, &b, k[t &+ 6] &+ w[t &+ 6], &bXorC)
-            Self.round(b, c, d, &e, f, g, h, &a, k[t &+ 7] &+ w[t &+ 7], &bXorC)
-            // The schedule is throughput-bound and the rounds latency-bound: computing the next
-            // eight words here lets the CPU overlap the two. The last two passes fill w[64..<80], which is never read: cheaper than a branch.
-            for u in (t &+ 16)..<(t &+ 24) {
-                let x = w[u &- 15], y = w[u &- 2]
-                let s0 = x.rotatedRight(7) ^ x.rotatedRight(18) ^ (x &>> 3)
-                let s1 = y.rotatedRight(17) ^ y.rotatedRight(19) ^ (y &>> 10)
-                w[u] = w[u &- 16] &+ s0 &+ w[u &- 7] &+ s1
-            }
+            Self.round(a, b, c, &d, e, f, g, &h, kw[t], &bXorC)
+            Self.round(h, a, b, &c, d, e, f, &g, kw[t &+ 1], &bXorC)
+            Self.round(g, h, a, &b, c, d, e, &f, kw[t &+ 2], &bXorC)
+            Self.round(f, g, h, &a, b, c, d, &e, kw[t &+ 3], &bXorC)
+            Self.round(e, f, g, &h, a, b, c, &d, kw[t &+ 4], &bXorC)
+            Self.round(d, e, f, &g, h, a, b, &c, kw[t &+ 5], &bXorC)
+            Self.round(c, d, e, &f, g, h, a, &b, kw[t &+ 6], &bXorC)
+            Self.round(b, c, d, &e, f, g, h, &a, kw[t &+ 7], &bXorC)
         }
         h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
         h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h

@@ -123,7 +123,7 @@ import Testing
         let good = JWTTestTokens.token()
         let signingInput = String(good[..<good.lastIndex(of: ".")!])
         let mac = HMACSHA256(key: JWTTestTokens.secret).authenticationCode(for: Array(signingInput.utf8)).bytes
-        let truncated = signingInput + "." + Base64URL.encode(mac.prefix(16))
+        let truncated = signingInput + "." + Base64URL.encode(Array(mac.prefix(16)))
         let extended = signingInput + "." + Base64URL.encode(mac + [0])
         let otherKey = JWTTestTokens.token(signingSecret: Array("another-secret-0123456789abcdef0123456789".utf8))
         var flipped = mac
