@@ -8,6 +8,12 @@ let package = Package(
         .library(name: "RaidHubJSON", targets: ["RaidHubJSON"]),
         .library(name: "RaidHubJWT", targets: ["RaidHubJWT"]),
         .library(name: "RaidHubAuth", targets: ["RaidHubAuth"]),
+        .library(name: "RaidHubLambda", targets: ["RaidHubLambda"]),
+        .library(name: "RaidHubAPIGateway", targets: ["RaidHubAPIGateway"]),
+        .library(name: "RaidHubFunctions", targets: ["RaidHubFunctions"]),
+        .executable(name: "authorize-user", targets: ["authorize-user"]),
+        .executable(name: "authorize-admin", targets: ["authorize-admin"]),
+        .executable(name: "authorizer", targets: ["authorizer"]),
     ],
     targets: [
         // Strict JSON reading (duplicate keys detected) and compact JSON writing.
@@ -16,6 +22,18 @@ let package = Package(
         .target(name: "RaidHubJWT", dependencies: ["RaidHubJSON"]),
         // RaidHub's requests, tokens, envelopes and configuration.
         .target(name: "RaidHubAuth", dependencies: ["RaidHubJWT", "RaidHubJSON"]),
+
+        // The Lambda invocation: handler protocol, Runtime API client and loop, process entry point.
+        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON"]),
+        // API Gateway's events and answers: HTTP API 2.0, REST 1.0, authorizers.
+        .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"]),
+        // The functions' handlers and their process descriptions.
+        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
+
+        // One executable per function; each main.swift only starts its FunctionCatalog entry.
+        .executableTarget(name: "authorize-user", dependencies: ["RaidHubFunctions"], path: "functions/authorize-user", exclude: ["events"]),
+        .executableTarget(name: "authorize-admin", dependencies: ["RaidHubFunctions"], path: "functions/authorize-admin", exclude: ["events"]),
+        .executableTarget(name: "authorizer", dependencies: ["RaidHubFunctions"], path: "functions/authorizer", exclude: ["events"]),
 
         .executableTarget(
             name: "raidhub-benchmarks",
@@ -27,5 +45,6 @@ let package = Package(
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
+
     ]
 )

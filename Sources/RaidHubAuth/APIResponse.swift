@@ -6,12 +6,15 @@ public struct APIResponse: Sendable, Equatable {
     public var headers: [String: String]
     /// The body bytes.
     public var body: [UInt8]
+    /// The envelope's `code` when this is an error answer, for the log.
+    public var errorCode: APIErrorCode?
 
     /// An answer with these parts.
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], errorCode: APIErrorCode? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.errorCode = errorCode
     }
 
     /// The body as UTF-8 text.

@@ -9,6 +9,11 @@ public enum EnvironmentVariable {
     /// The admin tool's secret for `/authorize/admin`.
     public static let adminClientSecret = "ADMIN_CLIENT_SECRET"
 
+    /// The authorizer's admin-only routes: comma-separated path prefixes, e.g. `/admin,/internal`.
+    public static let adminRoutePrefixes = "ADMIN_ROUTE_PREFIXES"
+    /// The authorizer's tolerance for `iat` in the future, in seconds (0...300, default 60).
+    public static let jwtLeewaySeconds = "JWT_LEEWAY_SECONDS"
+
     /// The value of `name`: set and non-empty, or a `ConfigurationError` naming it.
     public static func required(_ name: String, in environment: [String: String]) throws(ConfigurationError) -> String {
         guard let value = environment[name] else { throw ConfigurationError(variable: name, problem: .missing) }

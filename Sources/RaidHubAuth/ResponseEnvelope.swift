@@ -27,7 +27,8 @@ public enum ResponseEnvelope {
         writer.key("error")
         error.writeDetails(to: &writer)
         writer.closeObject()
-        return APIResponse(status: error.code.status, headers: jsonHeaders.merging(error.headers) { $1 }, body: writer.bytes)
+        return APIResponse(
+            status: error.code.status, headers: jsonHeaders.merging(error.headers) { $1 }, body: writer.bytes, errorCode: error.code)
     }
 
     private static let jsonHeaders = ["Content-Type": "application/json"]
