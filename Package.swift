@@ -45,6 +45,10 @@ let package = Package(
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
+        // Runs the built executables; depending on them makes `swift test` build them first.
+        .testTarget(
+            name: "FunctionProcessTests",
+            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer"]),
 
     ]
 )
