@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "RaidHubLambda", targets: ["RaidHubLambda"]),
         .library(name: "RaidHubAPIGateway", targets: ["RaidHubAPIGateway"]),
         .library(name: "RaidHubFunctions", targets: ["RaidHubFunctions"]),
+        .library(name: "RaidHubLambdaTesting", targets: ["RaidHubLambdaTesting"]),
         .executable(name: "authorize-user", targets: ["authorize-user"]),
         .executable(name: "authorize-admin", targets: ["authorize-admin"]),
         .executable(name: "authorizer", targets: ["authorizer"]),
@@ -30,6 +31,9 @@ let package = Package(
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
 
+        // For users' tests and ours: invoke any handler in-process with an event or a built request.
+        .target(name: "RaidHubLambdaTesting", dependencies: ["RaidHubLambda", "RaidHubAPIGateway", "RaidHubJSON"]),
+
         // One executable per function; each main.swift only starts its FunctionCatalog entry.
         .executableTarget(name: "authorize-user", dependencies: ["RaidHubFunctions"], path: "functions/authorize-user", exclude: ["events"]),
         .executableTarget(name: "authorize-admin", dependencies: ["RaidHubFunctions"], path: "functions/authorize-admin", exclude: ["events"]),
@@ -45,6 +49,10 @@ let package = Package(
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
+        .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda"]),
+        .testTarget(
+            name: "RaidHubFunctionsTests",
+            dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(
             name: "FunctionProcessTests",

@@ -51,7 +51,7 @@ public struct FunctionProcess: Sendable {
     }
 
     /// The Runtime API loop; an unusable configuration is reported to `/init/error` first.
-    func serveRuntimeAPI(client: any RuntimeAPIClient, environment: [String: String], log: InvocationLog) -> Int32 {
+    package func serveRuntimeAPI(client: any RuntimeAPIClient, environment: [String: String], log: InvocationLog) -> Int32 {
         let handler: any LambdaHandler
         do {
             handler = try makeHandler(environment)
