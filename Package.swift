@@ -41,7 +41,7 @@ let package = Package(
 
         .executableTarget(
             name: "raidhub-benchmarks",
-            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubJSON"],
+            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubFunctions", "RaidHubLambda"],
             path: "Benchmarks/raidhub-benchmarks"
         ),
 

@@ -36,7 +36,7 @@ public struct APIGatewayRequest: Sendable {
         }
         guard let method, let path else { throw .unknownShape("the event has no HTTP method or path") }
         var headers = HTTPHeaders.from(object["headers"])
-        if format == .version1, headers.all.isEmpty {
+        if format == .version1, headers.isEmpty {
             for member in object["multiValueHeaders"]?.objectValue?.members ?? [] {
                 for value in member.value.arrayValue ?? [] { if let value = value.stringValue { headers.add(member.key, value) } }
             }

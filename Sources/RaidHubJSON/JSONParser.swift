@@ -8,7 +8,7 @@ public struct JSONParser {
     public static let maximumDepth = 64
 
     /// Objects with more members than this check duplicates with a set instead of a scan.
-    private static let linearDuplicateScanLimit = 16
+    private static let linearDuplicateScanLimit = 64
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
@@ -111,6 +111,7 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else { throw error(.tooDeep(limit: Self.maximumDepth)) }
         index += 1  // {
         var members: [JSONObject.Member] = []
+        var keyHashes: [UInt64] = []
         var seenKeys: Set<String> = []
         if consume(UInt8(ascii: "}")) { return JSONObject(members: members) }
         repeat {
@@ -118,8 +119,8 @@ public struct JSONParser {
             guard index < bytes.count else { throw error(.unexpectedEnd) }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter) }
             let keyOffset = index
-            let key = try parseString()
-            if isDuplicate(key, in: members, seenKeys: &seenKeys) {
+            let (key, hash) = try parseKey()
+            if isDuplicate(key, hash: hash, in: members, hashes: &keyHashes, seenKeys: &seenKeys) {
                 throw JSONParseError(reason: .duplicateKey, offset: keyOffset, path: [.key(key)])
             }
             try expect(UInt8(ascii: ":"))
@@ -131,14 +132,25 @@ public struct JSONParser {
         return JSONObject(members: members)
     }
 
+    /// Small objects compare a cheap FNV-1a hash of each key first and the keys themselves only
+    /// when hashes match; large ones (an attacker's 64 KiB of keys) switch to a set, so the check
+    /// stays linear overall.
     private func isDuplicate(
-        _ key: String, in members: [JSONObject.Member], seenKeys: inout Set<String>
+        _ key: String, hash: UInt64, in members: [JSONObject.Member], hashes: inout [UInt64], seenKeys: inout Set<String>
     ) -> Bool {
         if members.count < Self.linearDuplicateScanLimit {
-            return members.contains { $0.key == key }
+            for (index, other) in hashes.enumerated() where other == hash && members[index].key == key { return true }
+            hashes.append(hash)
+            return false
         }
         if seenKeys.isEmpty { seenKeys = Set(members.map(\.key)) }
         return !seenKeys.insert(key).inserted
+    }
+
+    private static func fnv1a(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return hash
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> [JSONValue] {
@@ -184,24 +196,66 @@ public struct JSONParser {
         return index - start
     }
 
+    /// A string's contents, as found by `scanString`.
+    private enum ScannedString {
+        /// No escapes: the bytes between the quotes, and whether any is non-ASCII.
+        case plain(UnsafeBufferPointer<UInt8>, isASCII: Bool, offset: Int)
+        /// With escapes: the unescaped bytes.
+        case unescaped([UInt8], offset: Int)
+    }
+
     private mutating func parseString() throws(JSONParseError) -> String {
+        try string(from: scanString())
+    }
+
+    /// A member name and its FNV-1a hash, computed on the bytes while they are at hand.
+    private mutating func parseKey() throws(JSONParseError) -> (String, UInt64) {
+        let scanned = try scanString()
+        switch scanned {
+        case .plain(let bytes, _, _): return (try string(from: scanned), Self.fnv1a(bytes))
+        case .unescaped(let bytes, _): return (try string(from: scanned), bytes.withUnsafeBufferPointer(Self.fnv1a))
+        }
+    }
+
+    private func string(from scanned: ScannedString) throws(JSONParseError) -> String {
+        switch scanned {
+        case .plain(let bytes, let isASCII, let offset):
+            // ASCII needs no UTF-8 validation; the generic validator costs more than the parse.
+            return isASCII ? String(decoding: bytes, as: UTF8.self) : try validatedString(bytes, offset: offset)
+        case .unescaped(let bytes, let offset):
+            return try validatedString(bytes, offset: offset)
+        }
+    }
+
+    private mutating func scanString() throws(JSONParseError) -> ScannedString {
         index += 1  // opening quote
         let start = index
         var highBits: UInt8 = 0
-        while index < bytes.count {
+        while true {
+            skipPlainASCII()
+            guard index < bytes.count else { throw error(.unexpectedEnd) }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                // ASCII needs no UTF-8 validation; the generic validator costs more than the parse.
-                return highBits & 0x80 == 0 ? String(decoding: raw, as: UTF8.self) : try validatedString(raw, offset: start)
+                return .plain(raw, isASCII: highBits & 0x80 == 0, offset: start)
             }
-            highBits |= byte
-            if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
+            if byte == UInt8(ascii: "\\") { return .unescaped(try unescapeString(from: start), offset: start) }
             if byte < 0x20 { throw error(.controlCharacterInString) }
+            highBits |= byte
             index += 1
         }
-        throw error(.unexpectedEnd)
+    }
+
+    /// Skips eight bytes at a time while none of them is a quote, a backslash, a control
+    /// character or non-ASCII; the byte loop then handles whatever stopped it.
+    private mutating func skipPlainASCII() {
+        guard let base = bytes.baseAddress else { return }
+        while index + 8 <= bytes.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+            if ByteScan.needsAttention(word) { return }
+            index += 8
+        }
     }
 
     private func validatedString(_ raw: some Collection<UInt8>, offset: Int) throws(JSONParseError) -> String {
@@ -211,26 +265,31 @@ public struct JSONParser {
         return string
     }
 
-    /// The slow path, taken only by strings that hold a backslash.
-    private mutating func parseEscapedString(from start: Int) throws(JSONParseError) -> String {
-        var unescaped = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
+    /// The slow path, taken only by strings that hold a backslash: plain runs are copied whole.
+    private mutating func unescapeString(from start: Int) throws(JSONParseError) -> [UInt8] {
+        var unescaped = [UInt8]()
+        unescaped.reserveCapacity(index - start + 16)
+        var runStart = start
+        while true {
+            skipPlainASCII()
+            guard index < bytes.count else { throw error(.unexpectedEnd) }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
+                unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
-                return try validatedString(unescaped, offset: start)
+                return unescaped
             case UInt8(ascii: "\\"):
+                unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 index += 1
                 try appendEscape(to: &unescaped)
+                runStart = index
             case ..<0x20:
                 throw error(.controlCharacterInString)
             default:
-                unescaped.append(byte)
                 index += 1
             }
         }
-        throw error(.unexpectedEnd)
     }
 
     private mutating func appendEscape(to unescaped: inout [UInt8]) throws(JSONParseError) {

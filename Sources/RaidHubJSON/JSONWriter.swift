@@ -127,11 +127,23 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { utf8 in
-            var runStart = 0
-            for (offset, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
-                appendEscape(for: byte)
-                runStart = offset + 1
+            guard let base = utf8.baseAddress else { return }
+            var runStart = 0, offset = 0
+            while offset < utf8.count {
+                // Eight plain bytes at a time; non-ASCII needs no escaping but stops the word
+                // test, so it is passed in the byte loop below.
+                if offset + 8 <= utf8.count,
+                   !ByteScan.needsAttention(UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))) {
+                    offset += 8
+                    continue
+                }
+                let byte = utf8[offset]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<offset]))
+                    appendEscape(for: byte)
+                    runStart = offset + 1
+                }
+                offset += 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
