@@ -15,7 +15,7 @@ enum TokenBenchmarks {
         let claims = RaidHubClaims.user(bungieMembershipId: MembershipId(12_345_678)!, destinyMembershipIds: ids, issuedAt: issuedAt)
         let token = issuer.mint(claims).value
         let now = UnixTime(seconds: issuedAt + 10)
-        let endpoint = UserTokenEndpoint(keys: keys, clientSecret: ClientSecret(clientSecret), clock: FixedWallClock(now))
+        let endpoint = UserTokenEndpoint(keys: keys, secret: ClientSecret(clientSecret), clock: FixedWallClock(now))
         let body = Array(#"{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374","4611686018488107375"],"clientSecret":"\#(clientSecret)"}"#.utf8)
         precondition(endpoint.respond(to: body).status == 200, "benchmark body must succeed")
 

@@ -1,7 +1,7 @@
 import RaidHubJSON
 
 /// The body of `POST /authorize/admin`: the admin's Bungie.net id and the admin client secret.
-public struct AdminTokenRequest: Sendable {
+public struct AdminTokenRequest: TokenRequest {
     /// The admin's Bungie.net membership id.
     public let bungieMembershipId: MembershipId
     /// The secret the caller presented.
@@ -15,5 +15,13 @@ public struct AdminTokenRequest: Sendable {
         guard let bungieMembershipId, let adminClientSecret else { throw .validation(fields.issues) }
         self.bungieMembershipId = bungieMembershipId
         self.adminClientSecret = ClientSecret(adminClientSecret)
+    }
+
+    /// The admin client secret.
+    public var presentedSecret: ClientSecret { adminClientSecret }
+
+    /// A 1-hour admin token.
+    public func claims(issuedAt: Int64) -> RaidHubClaims {
+        .admin(bungieMembershipId: bungieMembershipId, issuedAt: issuedAt)
     }
 }

@@ -1,7 +1,7 @@
 import RaidHubJSON
 
 /// The body of `POST /authorize/user`: the player's ids and the website's client secret.
-public struct UserTokenRequest: Sendable {
+public struct UserTokenRequest: TokenRequest {
     /// The player's Bungie.net membership id.
     public let bungieMembershipId: MembershipId
     /// The player's Destiny membership ids, duplicates dropped, order kept.
@@ -21,5 +21,13 @@ public struct UserTokenRequest: Sendable {
         self.bungieMembershipId = bungieMembershipId
         self.destinyMembershipIds = destinyMembershipIds
         self.clientSecret = ClientSecret(clientSecret)
+    }
+
+    /// The client secret.
+    public var presentedSecret: ClientSecret { clientSecret }
+
+    /// A 30-day user token for the player's ids.
+    public func claims(issuedAt: Int64) -> RaidHubClaims {
+        .user(bungieMembershipId: bungieMembershipId, destinyMembershipIds: destinyMembershipIds, issuedAt: issuedAt)
     }
 }

@@ -12,9 +12,9 @@ enum AuthTestFixtures {
     static let now = UnixTime(milliseconds: 1_709_508_600_123)
     static let keys = try! JWTKeySet(environment: [EnvironmentVariable.jwtSecret: jwtSecret])
 
-    static let userEndpoint = UserTokenEndpoint(keys: keys, clientSecret: ClientSecret(clientSecret), clock: FixedWallClock(now))
+    static let userEndpoint = UserTokenEndpoint(keys: keys, secret: ClientSecret(clientSecret), clock: FixedWallClock(now))
     static let adminEndpoint = AdminTokenEndpoint(
-        keys: keys, adminClientSecret: ClientSecret(adminClientSecret), clock: FixedWallClock(now))
+        keys: keys, secret: ClientSecret(adminClientSecret), clock: FixedWallClock(now))
 
     /// The body decoded by Foundation (independent of the JSON writer under test).
     static func json(_ response: APIResponse) throws -> [String: Any] {
