@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON"]),
         // API Gateway's events and answers: HTTP API 2.0, REST 1.0, authorizers.
         .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"]),
+        // HTTP/1.1 on raw bytes: request parsing with limits, response serialisation (local-runner).
+        .target(name: "RaidHubHTTP"),
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
 
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda"]),
+        .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),

@@ -1,0 +1,42 @@
+/// One HTTP/1.1 request as read off a connection.
+public struct HTTPRequest: Sendable, Equatable {
+    /// The method, as sent (methods are case-sensitive).
+    public var method: String
+    /// The request target: path and query.
+    public var target: String
+    /// Header fields in the order received; names as sent.
+    public var headers: [HTTPField]
+    /// The body, de-chunked.
+    public var body: [UInt8]
+    /// Whether the client asked for, or HTTP/1.1 implies, keeping the connection open.
+    public var keepAlive: Bool
+
+    /// The value of the first field named `name`, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// The path, without the query.
+    public var path: String {
+        target.firstIndex(of: "?").map { String(target[..<$0]) } ?? target
+    }
+
+    /// The query after `?`, or "".
+    public var query: String {
+        target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) } ?? ""
+    }
+}
+
+/// One header field.
+public struct HTTPField: Sendable, Equatable {
+    /// The name, as sent.
+    public var name: String
+    /// The value, without surrounding white space.
+    public var value: String
+
+    /// A field `name: value`.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}

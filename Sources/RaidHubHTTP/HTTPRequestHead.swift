@@ -1,0 +1,95 @@
+import Foundation
+
+/// The request line and header fields of one request, checked strictly: the server sits in front
+/// of functions that trust what it passes on, so anything ambiguous is refused, not guessed.
+struct HTTPRequestHead {
+    /// How the body is delimited.
+    enum Framing: Equatable {
+        case none
+        case length(Int)
+        case chunked
+    }
+
+    let method: String
+    let target: String
+    let fields: [HTTPField]
+    let framing: Framing
+    let keepAlive: Bool
+
+    init(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) {
+        var lines = Self.lines(bytes)
+        guard !lines.isEmpty else { throw .malformed("empty request line") }
+        let requestLine = lines.removeFirst()
+        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(Self.isTokenCharacter),
+              !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { throw .malformed("request line") }
+        let version = String(decoding: parts[2], as: UTF8.self)
+        guard version == "HTTP/1.1" || version == "HTTP/1.0" else { throw .unsupported("HTTP version") }
+        method = String(decoding: parts[0], as: UTF8.self)
+        target = String(decoding: parts[1], as: UTF8.self)
+        fields = try lines.map(Self.field)
+        framing = try Self.framing(fields)
+        let connection = fields.filter { $0.name.lowercased() == "connection" }.map { $0.value.lowercased() }.joined(separator: ",")
+        let options = connection.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        keepAlive = version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")
+    }
+
+    private static func lines(_ bytes: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var lineStart = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == 0x0D, index + 1 < bytes.endIndex, bytes[index + 1] == 0x0A {
+                lines.append(bytes[lineStart..<index])
+                index += 2
+                lineStart = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(bytes[lineStart..<bytes.endIndex])
+        return lines
+    }
+
+    /// `name: value`; no white space before the colon, no folding, no control characters.
+    private static func field(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPField {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
+              line[line.startIndex..<colon].allSatisfy(isTokenCharacter)
+        else { throw .malformed("header field") }
+        let value = line[(colon + 1)...]
+        guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .malformed("header value") }
+        return HTTPField(
+            name: String(decoding: line[line.startIndex..<colon], as: UTF8.self),
+            value: String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// RFC 9112 §6: chunked wins, but a request with both framings is refused (the classic
+    /// request-smuggling shape), as is any coding but chunked and any disagreeing Content-Length.
+    private static func framing(_ fields: [HTTPField]) throws(HTTPParseError) -> Framing {
+        let codings = fields.filter { $0.name.lowercased() == "transfer-encoding" }
+        let lengths = fields.filter { $0.name.lowercased() == "content-length" }.map(\.value)
+        if !codings.isEmpty {
+            guard lengths.isEmpty else { throw .malformed("both Transfer-Encoding and Content-Length") }
+            guard codings.count == 1, codings[0].value.lowercased() == "chunked" else {
+                throw .unsupported("transfer coding")
+            }
+            return .chunked
+        }
+        guard let first = lengths.first else { return .none }
+        guard lengths.allSatisfy({ $0 == first }), !first.isEmpty, first.utf8.count <= 15,
+              first.utf8.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }), let length = Int(first)
+        else { throw .malformed("Content-Length") }
+        return length == 0 ? .none : .length(length)
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default:
+            Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Serialises an HTTP/1.1 response head and body into one buffer, so it leaves in one write
+/// (two small writes meet Nagle's algorithm and a delayed ACK: 40 ms each time).
+public enum HTTPResponseWriter {
+    /// `HTTP/1.1 status reason`, the headers, `Content-Length`, and the body.
+    public static func serialize(status: Int, headers: [HTTPField], body: [UInt8], keepAlive: Bool) -> [UInt8] {
+        var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
+        for field in headers where !["content-length", "connection", "transfer-encoding"].contains(field.name.lowercased()) {
+            head += "\(field.name): \(field.value)\r\n"
+        }
+        head += "Content-Length: \(body.count)\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
+        head += "\r\n"
+        return Array(head.utf8) + body
+    }
+
+    /// The standard reason phrase for the statuses this project answers with.
+    public static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 202: "Accepted"
+        case 204: "No Content"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 413: "Content Too Large"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 505: "HTTP Version Not Supported"
+        default: "Status \(status)"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import RaidHubHTTP
+import RaidHubTestSupport
+import Testing
+
+@Suite struct HTTPRequestParserTests {
+    func parseAll(_ text: String, chunkSize: Int = .max, parser: HTTPRequestParser = HTTPRequestParser()) throws -> [HTTPRequest] {
+        var parser = parser
+        var requests: [HTTPRequest] = []
+        let bytes = Array(text.utf8)
+        for start in stride(from: 0, to: bytes.count, by: min(chunkSize, bytes.count)) {
+            parser.append(bytes[start..<min(start + chunkSize, bytes.count)])
+            while let request = try parser.next() { requests.append(request) }
+        }
+        #expect(!parser.hasPartialRequest)
+        return requests
+    }
+
+    @Test(arguments: [1, 3, 7, 1000])
+    func readsKeptAliveAndPipelinedRequestsInAnyPieces(chunkSize: Int) throws {
+        let text = "POST /authorize/user?x=1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+            + "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            + "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nabcd\r\n2\r\nef\r\n0\r\nTrailer: x\r\n\r\n"
+        let requests = try parseAll(text, chunkSize: chunkSize)
+        #expect(requests.map(\.method) == ["POST", "GET", "POST"])
+        #expect(requests[0].path == "/authorize/user")
+        #expect(requests[0].query == "x=1")
+        #expect(requests[0].header("content-type") == "application/json")
+        #expect(requests[0].body == Array("{}".utf8))
+        #expect(requests.map(\.keepAlive) == [true, false, true])
+        #expect(requests[2].body == Array("abcdef".utf8))
+    }
+
+    @Test func followsHTTP10KeepAliveRules() throws {
+        #expect(try parseAll("GET / HTTP/1.0\r\n\r\n").first?.keepAlive == false)
+        #expect(try parseAll("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").first?.keepAlive == true)
+        #expect(try parseAll("GET / HTTP/1.1\r\nConnection: Keep-Alive, Close\r\n\r\n").first?.keepAlive == false)
+    }
+
+    @Test(arguments: [
+        ("GET /\r\n\r\n", 400), ("GET  / HTTP/1.1\r\n\r\n", 400), ("G(T / HTTP/1.1\r\n\r\n", 400),
+        ("GET / HTTP/2.0\r\n\r\n", 505), ("GET / http/1.1\r\n\r\n", 505),
+        ("GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400), ("GET / HTTP/1.1\r\n folded\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\n: x\r\n\r\n", 400), ("GET / HTTP/1.1\r\nX: a\u{01}b\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400), ("POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
+        ("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
+        ("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400),
+    ])
+    func refusesMalformedRequests(text: String, status: Int) {
+        #expect {
+            _ = try parseAll(text)
+        } throws: { error in
+            (error as? HTTPParseError)?.status == status
+        }
+    }
+
+    @Test func enforcesTheLimits() {
+        let small = HTTPRequestParser(maximumHeaderByteCount: 64, maximumBodyByteCount: 10)
+        let longHeader = "GET / HTTP/1.1\r\nX: \(String(repeating: "a", count: 100))\r\n\r\n"
+        #expect(throws: HTTPParseError.headersTooLarge(limit: 64)) { try parseAll(longHeader, parser: small) }
+        #expect(throws: HTTPParseError.headersTooLarge(limit: 64)) {
+            try parseAll("GET / HTTP/1.1\r\nX: \(String(repeating: "a", count: 100))", parser: small)  // never ends
+        }
+        #expect(throws: HTTPParseError.bodyTooLarge(limit: 10)) { try parseAll("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n", parser: small) }
+        #expect(throws: HTTPParseError.bodyTooLarge(limit: 10)) {
+            try parseAll("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nabcdef\r\n0\r\n\r\n", parser: small)
+        }
+        #expect(HTTPParseError.bodyTooLarge(limit: 10).status == 413)
+        #expect(HTTPParseError.headersTooLarge(limit: 10).status == 431)
+    }
+
+    @Test func waitsForTheRestOfAnIncompleteRequest() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab".utf8))
+        #expect(try parser.next() == nil)
+        #expect(parser.hasPartialRequest)
+        parser.append(Array("cde".utf8))
+        #expect(try parser.next()?.body == Array("abcde".utf8))
+        #expect(!parser.hasPartialRequest)
+    }
+
+    @Test func neverTrapsOnRandomBytes() {
+        var random = SeededGenerator(seed: 77)
+        let alphabet = Array("GETPOST /HTTP1.\r\n:;0123456789abcdefContent-LengthTransfer-Encodingchunked ".utf8) + [0x00, 0xFF]
+        for _ in 0..<3000 {
+            var parser = HTTPRequestParser(maximumHeaderByteCount: 256, maximumBodyByteCount: 256)
+            parser.append((0..<Int.random(in: 0...300, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            for _ in 0..<4 { if (try? parser.next()) == nil { break } }
+        }
+    }
+}
+
+@Suite struct HTTPResponseWriterTests {
+    @Test func writesOneBufferWithLengthAndConnection() {
+        let bytes = HTTPResponseWriter.serialize(
+            status: 404, headers: [HTTPField(name: "Content-Type", value: "application/json"), HTTPField(name: "Content-Length", value: "999")],
+            body: Array(#"{"message":"Not Found"}"#.utf8), keepAlive: false)
+        #expect(String(decoding: bytes, as: UTF8.self)
+            == "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 23\r\nConnection: close\r\n\r\n{\"message\":\"Not Found\"}")
+    }
+}
