@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"]),
         // HTTP/1.1 on raw bytes: request parsing with limits, response serialisation (local-runner).
         .target(name: "RaidHubHTTP"),
+        // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
+        .target(name: "RaidHubYAML"),
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
 
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda"]),
         .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubTestSupport"]),
+        .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),

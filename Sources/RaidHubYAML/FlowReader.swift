@@ -1,0 +1,148 @@
+/// A cursor over one value's characters: flow collections, quoted scalars, plain scalars, tags.
+struct FlowReader {
+    private let characters: [Character]
+    private(set) var position = 0
+    private let line: Int
+    private let column: Int
+
+    init(_ characters: [Character], line: Int, column: Int) {
+        self.characters = characters
+        self.line = line
+        self.column = column
+    }
+
+    var peek: Character? { peek(0) }
+
+    func peek(_ offset: Int) -> Character? {
+        position + offset < characters.count ? characters[position + offset] : nil
+    }
+
+    func error(_ message: String) -> YAMLError {
+        YAMLError(message, line: line, column: column + position)
+    }
+
+    mutating func skipSpaces() {
+        while peek == " " { position += 1 }
+    }
+
+    /// A value; inside a flow collection, a plain scalar ends at `,`, `]`, `}` or `: `.
+    mutating func value(inFlow: Bool) throws(YAMLError) -> YAMLNode {
+        skipSpaces()
+        switch peek {
+        case nil: return .scalar(nil)
+        case "[": return try sequence()
+        case "{": return try mapping()
+        case "\"", "'": return .scalar(try quoted())
+        case "!":
+            if peek(1) == "!" { throw error("standard tags (!!) are not supported") }
+            var tag = ""
+            while let character = peek, character != " ", !(inFlow && ",]}".contains(character)) {
+                tag.append(character)
+                position += 1
+            }
+            return .tagged(tag, try value(inFlow: inFlow))
+        case "&": throw error("anchors are not supported")
+        case "*": throw error("aliases are not supported")
+        case "|", ">": throw error("a block scalar must end its line")
+        default: return .scalar(plain(inFlow: inFlow))
+        }
+    }
+
+    private mutating func plain(inFlow: Bool) -> String {
+        var text = ""
+        while let character = peek {
+            if inFlow, ",]}".contains(character) { break }
+            if inFlow, character == ":", peek(1) == " " || peek(1) == nil || (peek(1).map { ",]}".contains($0) } ?? false) { break }
+            text.append(character)
+            position += 1
+        }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+
+    private mutating func sequence() throws(YAMLError) -> YAMLNode {
+        position += 1  // [
+        var items: [YAMLNode] = []
+        while true {
+            skipSpaces()
+            if peek == "]" { position += 1; return .sequence(items) }
+            items.append(try value(inFlow: true))
+            skipSpaces()
+            switch peek {
+            case ",": position += 1
+            case "]": position += 1; return .sequence(items)
+            default: throw error("expected ',' or ']' in a flow sequence")
+            }
+        }
+    }
+
+    private mutating func mapping() throws(YAMLError) -> YAMLNode {
+        position += 1  // {
+        var entries: [YAMLEntry] = []
+        while true {
+            skipSpaces()
+            if peek == "}" { position += 1; return .mapping(entries) }
+            let key: String
+            switch try value(inFlow: true) {
+            case .scalar(let text?): key = text
+            default: throw error("flow mapping keys must be scalars")
+            }
+            if entries.contains(where: { $0.key == key }) { throw error("duplicate key '\(key)'") }
+            skipSpaces()
+            guard peek == ":" else { throw error("expected ':' in a flow mapping") }
+            position += 1
+            entries.append(YAMLEntry(key: key, value: try value(inFlow: true)))
+            skipSpaces()
+            switch peek {
+            case ",": position += 1
+            case "}": position += 1; return .mapping(entries)
+            default: throw error("expected ',' or '}' in a flow mapping")
+            }
+        }
+    }
+
+    /// A single-quoted (`''` is a quote) or double-quoted (backslash escapes) scalar.
+    mutating func quoted() throws(YAMLError) -> String {
+        let quote = characters[position]
+        position += 1
+        var text = ""
+        while let character = peek {
+            position += 1
+            if quote == "'" {
+                if character == "'" {
+                    if peek == "'" { text.append("'"); position += 1; continue }
+                    return text
+                }
+                text.append(character)
+            } else if character == "\"" {
+                return text
+            } else if character == "\\" {
+                text.append(try escape())
+            } else {
+                text.append(character)
+            }
+        }
+        throw error("unclosed quoted scalar")
+    }
+
+    private mutating func escape() throws(YAMLError) -> Character {
+        guard let character = peek else { throw error("unfinished escape") }
+        position += 1
+        switch character {
+        case "n": return "\n"
+        case "t": return "\t"
+        case "r": return "\r"
+        case "0": return "\0"
+        case "\"", "\\", "/", " ": return character
+        case "x", "u", "U":
+            let count = character == "x" ? 2 : character == "u" ? 4 : 8
+            guard position + count <= characters.count, let value = UInt32(String(characters[position..<(position + count)]), radix: 16),
+                  let scalar = Unicode.Scalar(value)
+            else { throw error("invalid \\\(character) escape") }
+            position += count
+            return Character(scalar)
+        default:
+            throw error("unsupported escape \\\(character)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// Values written on one line: plain and quoted scalars, tags, and flow collections.
+enum YAMLInline {
+    /// When `content` starts a mapping entry, its key and where the value starts.
+    static func mappingKey(in content: Substring, line: YAMLLine) throws(YAMLError) -> (String, Substring.Index)? {
+        guard let first = content.first else { return nil }
+        switch first {
+        case "?" where content.count == 1 || content.dropFirst().first == " ":
+            throw YAMLError("complex keys are not supported", line: line.number, column: line.indent + 1)
+        case "&", "*":
+            throw YAMLError(first == "&" ? "anchors are not supported" : "aliases are not supported", line: line.number, column: line.indent + 1)
+        case "\"", "'":
+            var reader = FlowReader(Array(content), line: line.number, column: line.indent + 1)
+            let key = try reader.quoted()
+            reader.skipSpaces()
+            guard reader.peek == ":", reader.peek(1) == nil || reader.peek(1) == " " else { return nil }
+            return (key, content.index(content.startIndex, offsetBy: reader.position + 1))
+        case "[", "{":
+            return nil
+        case "-" where content.count == 1 || content.dropFirst().first == " ":
+            return nil
+        default:
+            var index = content.startIndex
+            while index < content.endIndex {
+                if content[index] == ":" {
+                    let next = content.index(after: index)
+                    if next == content.endIndex || content[next] == " " {
+                        let key = content[..<index].trimmingSuffix()
+                        return key.isEmpty ? nil : (String(key), next)
+                    }
+                }
+                index = content.index(after: index)
+            }
+            return nil
+        }
+    }
+
+    /// A value that fits on its line(s): tag, quoted scalar, flow collection or plain scalar.
+    static func value(_ text: String, line: Int, column: Int) throws(YAMLError) -> YAMLNode {
+        var reader = FlowReader(Array(text), line: line, column: column)
+        let node = try reader.value(inFlow: false)
+        reader.skipSpaces()
+        guard reader.peek == nil else { throw reader.error("unexpected characters after the value") }
+        return node
+    }
+
+    /// Whether every `[`/`{` outside quotes is closed.
+    static func isBalanced(_ text: String) -> Bool {
+        var depth = 0
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if let open = quote {
+                if escaped { escaped = false } else if character == "\\" && open == "\"" { escaped = true } else if character == open { quote = nil }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character
+            case "[", "{": depth += 1
+            case "]", "}": depth -= 1
+            default: break
+            }
+        }
+        return depth <= 0 && quote == nil
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingSuffix() -> Substring {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " { end = index(before: end) }
+        return self[startIndex..<end]
+    }
+}

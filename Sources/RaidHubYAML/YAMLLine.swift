@@ -1,0 +1,58 @@
+/// One line of the document: its indentation, its text after the indentation, and its number.
+struct YAMLLine {
+    let number: Int
+    var indent: Int
+    /// The text after the indentation, comments still in it (block scalars need them).
+    var content: Substring
+
+    /// The content without a trailing comment (`#` at the start or after white space, outside quotes).
+    var structuralContent: Substring {
+        var quote: Character?
+        var escaped = false
+        var previous: Character = " "
+        for index in content.indices {
+            let character = content[index]
+            if let open = quote {
+                if escaped {
+                    escaped = false
+                } else if character == "\\", open == "\"" {
+                    escaped = true
+                } else if character == open {
+                    quote = nil
+                }
+            } else if (character == "'" || character == "\"") && " [{,:".contains(previous) {
+                quote = character
+            } else if character == "#", previous == " " || previous == "\t" {
+                return trimmedTrailing(content[..<index])
+            }
+            previous = character
+        }
+        return trimmedTrailing(content)
+    }
+
+    /// Whether the line holds nothing but white space or a comment.
+    var isBlank: Bool { structuralContent.isEmpty }
+
+    private func trimmedTrailing(_ text: Substring) -> Substring {
+        var end = text.endIndex
+        while end > text.startIndex, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" {
+            end = text.index(before: end)
+        }
+        return text[..<end]
+    }
+
+    /// Splits a document into lines; a tab in the indentation is an error (YAML forbids it).
+    static func split(_ text: String) throws(YAMLError) -> [YAMLLine] {
+        var lines: [YAMLLine] = []
+        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            let indent = line.prefix { $0 == " " }.count
+            let content = line.dropFirst(indent)
+            if content.first == "\t", !YAMLLine(number: offset + 1, indent: indent, content: content).isBlank {
+                throw YAMLError("a tab in indentation", line: offset + 1, column: indent + 1)
+            }
+            lines.append(YAMLLine(number: offset + 1, indent: indent, content: content))
+        }
+        return lines
+    }
+}

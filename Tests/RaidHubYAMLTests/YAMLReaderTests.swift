@@ -1,0 +1,154 @@
+import Foundation
+import RaidHubTestSupport
+import RaidHubYAML
+import Testing
+
+@Suite struct YAMLReaderTests {
+    static let template = """
+    AWSTemplateFormatVersion: '2010-09-09'   # a comment
+    Transform: AWS::Serverless-2016-10-31
+    Description: >-
+      RaidHub authorization
+      functions
+    Parameters:
+      JwtSecret:
+        Type: String
+        NoEcho: true
+    Globals:
+      Function:
+        Timeout: 10
+        Environment:
+          Variables:
+            JWT_SECRET: !Ref JwtSecret
+    Resources:
+      AuthorizeUserFunction:
+        Type: AWS::Serverless::Function
+        Properties:
+          Architectures: [arm64]
+          Events:
+            Post:
+              Type: HttpApi
+              Properties: {Path: /authorize/user, Method: post, ApiId: !Ref Api}
+          Policies:
+          - Statement:
+              - Effect: Allow
+                Action: 'ssm:GetParameter'
+                Resource: !Sub "arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/raidhub/*"
+      Api:
+        Type: AWS::Serverless::HttpApi
+        Properties:
+          Auth:
+            Authorizers:
+              RaidHub:
+                IdentitySource: "$request.header.Authorization"
+    Outputs:
+      Url:
+        Value: !Sub 'https://${Api}.execute-api.${AWS::Region}.amazonaws.com/'
+      Both: !If
+        - IsProd
+        - !GetAtt Api.ApiEndpoint
+        - "it's \\"quoted\\"\\u00e9"
+      Literal: |
+        line one
+          indented
+
+        after blank
+      Empty:
+      Hash: "a # not a comment"
+      Url2: http://example.com:8080/a#b
+    """
+
+    @Test func readsATemplate() throws {
+        let root = try YAMLReader.read(Self.template)
+        #expect(root["AWSTemplateFormatVersion"] == .scalar("2010-09-09"))
+        #expect(root["Description"] == .scalar("RaidHub authorization functions"))
+        #expect(root["Globals"]?["Function"]?["Timeout"] == .scalar("10"))
+        #expect(root["Globals"]?["Function"]?["Environment"]?["Variables"]?["JWT_SECRET"] == .tagged("!Ref", .scalar("JwtSecret")))
+        let function = try #require(root["Resources"]?["AuthorizeUserFunction"]?["Properties"])
+        #expect(function["Architectures"] == .sequence([.scalar("arm64")]))
+        #expect(function["Events"]?["Post"]?["Properties"]
+            == .mapping([YAMLEntry(key: "Path", value: .scalar("/authorize/user")), YAMLEntry(key: "Method", value: .scalar("post")),
+                         YAMLEntry(key: "ApiId", value: .tagged("!Ref", .scalar("Api")))]))
+        let statement = function["Policies"]?.items?.first?["Statement"]?.items?.first
+        #expect(statement?["Action"] == .scalar("ssm:GetParameter"))
+        #expect(statement?["Resource"] == .tagged("!Sub", .scalar("arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/raidhub/*")))
+        let outputs = try #require(root["Outputs"])
+        #expect(outputs["Both"] == .tagged("!If", .sequence([.scalar("IsProd"), .tagged("!GetAtt", .scalar("Api.ApiEndpoint")), .scalar("it's \"quoted\"é")])))
+        #expect(outputs["Literal"] == .scalar("line one\n  indented\n\nafter blank\n"))
+        #expect(outputs["Empty"] == .scalar(nil))
+        #expect(outputs["Hash"] == .scalar("a # not a comment"))
+        #expect(outputs["Url2"] == .scalar("http://example.com:8080/a#b"))
+        #expect(root["Resources"]?["Api"]?["Properties"]?["Auth"]?["Authorizers"]?["RaidHub"]?["IdentitySource"] == .scalar("$request.header.Authorization"))
+    }
+
+    @Test(arguments: [
+        ("a: &x 1\nb: *x\n", 1, "anchors are not supported"),
+        ("a: 1\nb: *x\n", 2, "aliases are not supported"),
+        ("base: {a: 1}\nother:\n  <<: {b: 2}\n", 3, "merge keys are not supported"),
+        ("a: 1\n---\nb: 2\n", 2, "several documents are not supported"),
+        ("%YAML 1.2\n---\na: 1\n", 1, "directives are not supported"),
+        ("? complex\n: value\n", 1, "complex keys are not supported"),
+        ("a:\n\tb: 1\n", 2, "a tab in indentation"),
+        ("a: 'unclosed\n", 1, "unclosed quoted scalar"),
+        ("a: [1, 2\n", 1, "unclosed flow collection"),
+        ("a: 1\na: 2\n", 2, "duplicate key 'a'"),
+        ("a: !!str 1\n", 1, "standard tags (!!) are not supported"),
+        ("a: {b: 1, b: 2}\n", 1, "duplicate key 'b'"),
+        ("a:\n  b: 1\n c: 2\n", 3, "unexpected indentation or content"),
+    ])
+    func refusesWhatItDoesNotSupport(text: String, line: Int, message: String) {
+        #expect {
+            _ = try YAMLReader.read(text)
+        } throws: { error in
+            guard let error = error as? YAMLError else { return false }
+            return error.line == line && error.message == message && error.column >= 1
+        }
+    }
+
+    @Test func readsBlockScalarChompingAndFolding() throws {
+        let root = try YAMLReader.read("clip: |\n  a\n\nstrip: |-\n  a\n\nkeep: |+\n  a\n\nfold: >\n  a\n  b\n\n  c\n")
+        #expect(root["clip"] == .scalar("a\n"))
+        #expect(root["strip"] == .scalar("a"))
+        #expect(root["keep"] == .scalar("a\n\n"))
+        #expect(root["fold"] == .scalar("a b\nc\n"))
+    }
+
+    @Test func readsSequencesAtTheKeysIndentationAndNestedSequences() throws {
+        let root = try YAMLReader.read("list:\n- a\n- - b\n  - c\n- k: v\n  k2: v2\nafter: x\n")
+        #expect(root["list"] == .sequence([
+            .scalar("a"), .sequence([.scalar("b"), .scalar("c")]),
+            .mapping([YAMLEntry(key: "k", value: .scalar("v")), YAMLEntry(key: "k2", value: .scalar("v2"))]),
+        ]))
+        #expect(root["after"] == .scalar("x"))
+    }
+
+    /// Against PyYAML's BaseLoader (every scalar a string, like ours), with short tags mapped to
+    /// `{"!Tag": value}` on both sides.
+    @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"))
+    func agreesWithPyYAML() throws {
+        let documents = [Self.template, "a: [1, {b: c, d: [e, f]}, 'g''h']\nb: \"x\\ty\"\nc: plain text here\nd:\n  - 1\n  -\n    - 2\n",
+                         "k: >\n  folded\n  text\n\n  para\nl: |-\n  literal\n   more\n"]
+        for document in documents {
+            let script = """
+            import sys, json, yaml
+            class Loader(yaml.BaseLoader): pass
+            Loader.add_multi_constructor('!', lambda loader, suffix, node: {'!' + suffix:
+                loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else
+                loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node, deep=True)})
+            print(json.dumps(yaml.load(sys.stdin.read(), Loader=Loader), sort_keys=True))
+            """
+            let theirs = try JSONSerialization.jsonObject(with: PythonOracle.run(script, input: Data(document.utf8))) as? NSDictionary
+            let ours = Self.plain(try YAMLReader.read(document)) as? NSDictionary
+            #expect(ours == theirs)
+        }
+    }
+
+    private static func plain(_ node: YAMLNode) -> Any {
+        switch node {
+        case .scalar(let text): return text ?? ""
+        case .sequence(let items): return items.map(plain)
+        case .mapping(let entries): return Dictionary(uniqueKeysWithValues: entries.map { ($0.key, plain($0.value)) }) as NSDictionary
+        case .tagged(let tag, let value): return [tag: plain(value)] as NSDictionary
+        }
+    }
+}
