@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "RaidHubHTTP"),
         // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
         .target(name: "RaidHubYAML"),
+        // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.
+        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
 
@@ -56,6 +58,9 @@ let package = Package(
         .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda"]),
         .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
+        .testTarget(
+            name: "RaidHubLocalRunnerTests",
+            dependencies: ["RaidHubLocalRunner", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),

@@ -1,0 +1,53 @@
+import Foundation
+
+/// What the runner needs to run one function: where its executable is and how Lambda would
+/// configure it (from the template, then the env file).
+public struct FunctionDefinition: Sendable, Equatable {
+    /// The template's logical id, e.g. `AuthorizeUserFunction`.
+    public var logicalId: String
+    /// The executable's path.
+    public var executable: URL
+    /// The function's own environment (template variables, env-file overrides applied).
+    public var environment: [String: String]
+    /// `Timeout`, in seconds.
+    public var timeoutSeconds: Int
+    /// `MemorySize`, in MB (reported, not enforced).
+    public var memoryMB: Int
+    /// How many instances may run at once.
+    public var maximumInstances: Int
+
+    /// A definition with every field given.
+    public init(logicalId: String, executable: URL, environment: [String: String], timeoutSeconds: Int = 3,
+                memoryMB: Int = 128, maximumInstances: Int = 4) {
+        self.logicalId = logicalId
+        self.executable = executable
+        self.environment = environment
+        self.timeoutSeconds = timeoutSeconds
+        self.memoryMB = memoryMB
+        self.maximumInstances = maximumInstances
+    }
+
+    /// The environment an instance starts with: a Lambda-like base, the function's variables,
+    /// then the reserved variables, which (as on Lambda) the function's cannot override.
+    func instanceEnvironment(runtimeAPI: String) -> [String: String] {
+        var environment = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "en_US.UTF-8", "TZ": ":UTC",
+        ]
+        environment.merge(self.environment) { $1 }
+        environment.merge([
+            "AWS_LAMBDA_RUNTIME_API": runtimeAPI,
+            "AWS_LAMBDA_FUNCTION_NAME": logicalId,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(memoryMB),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": String(timeoutSeconds),
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(logicalId)",
+            "AWS_LAMBDA_LOG_STREAM_NAME": "local/[$LATEST]\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))",
+            "_HANDLER": executable.lastPathComponent,
+            "LAMBDA_TASK_ROOT": executable.deletingLastPathComponent().path,
+            "AWS_SAM_LOCAL": "true",
+        ]) { $1 }
+        return environment
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// One warm instance: the function's executable, started with its own emulated Runtime API, as
+/// Lambda starts a sandbox. Serves one invocation at a time.
+final class FunctionInstance: @unchecked Sendable {
+    let definition: FunctionDefinition
+    /// The executable's modification date when started: a rebuilt executable gets new instances.
+    let executableModified: Date?
+    private let runtimeAPI: EmulatedRuntimeAPI
+    private let process: Process
+    private let launchedAt = ContinuousClock.now
+    private let lock = NSLock()
+    private var pending: PendingInvocation?
+    private var exitStatus: Int32?
+    private var hasServed = false
+
+    /// Starts the executable; its stdout and stderr go to the runner's stderr, as Lambda sends
+    /// both to the function's log.
+    init(_ definition: FunctionDefinition) throws {
+        self.definition = definition
+        executableModified = try? definition.executable.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+        runtimeAPI = EmulatedRuntimeAPI()
+        let address = try runtimeAPI.start()
+        process = Process()
+        process.executableURL = definition.executable
+        process.environment = definition.instanceEnvironment(runtimeAPI: address)
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
+        do {
+            try process.run()
+        } catch {
+            runtimeAPI.stop()
+            throw error
+        }
+    }
+
+    /// Whether it can take another invocation.
+    var isAlive: Bool { lock.withLock { exitStatus == nil } }
+
+    /// Runs one invocation; returns how it ended, and the init duration on the first one.
+    func invoke(requestId: String, event: [UInt8]) -> (result: InvocationResult, initDuration: Duration?) {
+        let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(definition.timeoutSeconds) * 1000
+        let invocation = PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline)
+        let cold = lock.withLock { () -> Bool in
+            pending = invocation
+            defer { hasServed = true }
+            return !hasServed
+        }
+        // The instance may have failed before this invocation reached it.
+        if let report = runtimeAPI.reportedInitError {
+            invocation.complete(.initError(report: report))
+        } else if let status = lock.withLock({ exitStatus }) {
+            invocation.complete(.crashed(exitStatus: status))
+        }
+        runtimeAPI.enqueue(invocation)
+        let result = invocation.wait(timeout: .now() + .seconds(definition.timeoutSeconds)) ?? {
+            terminate()
+            invocation.complete(.timedOut(seconds: definition.timeoutSeconds))
+            return invocation.wait(timeout: .now()) ?? .timedOut(seconds: definition.timeoutSeconds)
+        }()
+        lock.withLock { pending = nil }
+        if case .initError = result { terminate() }
+        let initDuration = cold ? runtimeAPI.firstNextAt.map { $0 - launchedAt } : nil
+        return (result, initDuration)
+    }
+
+    /// Peak resident memory so far, in MB (Linux `VmHWM`), as Lambda's REPORT line gives it.
+    var maxMemoryUsedMB: Int {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return (kilobytes + 1023) / 1024
+    }
+
+    /// Kills the process (timeout, shutdown); a waiting invocation ends as crashed.
+    func terminate() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        runtimeAPI.stop()
+    }
+
+    private func exited(_ status: Int32) {
+        let waiting = lock.withLock { () -> PendingInvocation? in
+            exitStatus = status
+            return pending
+        }
+        // An init error posted just before exiting wins over the exit itself.
+        if let report = runtimeAPI.reportedInitError { waiting?.complete(.initError(report: report)) }
+        waiting?.complete(.crashed(exitStatus: status))
+        runtimeAPI.stop()
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// The warm instances of one function: reuses an idle one, starts another up to the limit, and
+/// queues callers beyond it, as Lambda scales a function; replaces instances that crashed, timed
+/// out, or whose executable was rebuilt.
+public final class InstancePool: @unchecked Sendable {
+    /// The function this pool runs.
+    public let definition: FunctionDefinition
+    private let log: LambdaLog
+    private let condition = NSCondition()
+    private var idle: [FunctionInstance] = []
+    private var running = 0
+
+    /// A pool for `definition` that writes Lambda's log lines to `log`.
+    public init(definition: FunctionDefinition, log: LambdaLog) {
+        self.definition = definition
+        self.log = log
+    }
+
+    /// Runs one invocation to its end; blocks while every instance is busy.
+    public func invoke(_ event: [UInt8]) -> InvocationResult {
+        let requestId = UUID().uuidString.lowercased()
+        let instance: FunctionInstance
+        do {
+            instance = try acquire()
+        } catch {
+            log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
+            return .crashed(exitStatus: -1)
+        }
+        log.line("START RequestId: \(requestId) Version: $LATEST")
+        let started = ContinuousClock.now
+        let (result, initDuration) = instance.invoke(requestId: requestId, event: event)
+        let duration = ContinuousClock.now - started
+        if case .timedOut(let seconds) = result {
+            log.line("\(Self.timestamp()) \(requestId) Task timed out after \(seconds).00 seconds")
+        }
+        log.line("END RequestId: \(requestId)")
+        log.line(Self.report(requestId: requestId, duration: duration, initDuration: initDuration,
+                             memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
+        release(instance, reusable: instance.isAlive && result.keepsInstance)
+        return result
+    }
+
+    /// Stops every idle instance (the runner is shutting down).
+    public func shutdown() {
+        condition.lock()
+        let stopping = idle
+        idle.removeAll()
+        running -= stopping.count
+        condition.unlock()
+        stopping.forEach { $0.terminate() }
+    }
+
+    private func acquire() throws -> FunctionInstance {
+        let modified = try? definition.executable.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            // Instances of an older build are stopped rather than reused.
+            while let candidate = idle.popLast() {
+                if candidate.isAlive, candidate.executableModified == modified { return candidate }
+                running -= 1
+                candidate.terminate()
+            }
+            if running < definition.maximumInstances {
+                running += 1
+                do {
+                    return try FunctionInstance(definition)
+                } catch {
+                    running -= 1
+                    condition.signal()
+                    throw error
+                }
+            }
+            condition.wait()
+        }
+    }
+
+    private func release(_ instance: FunctionInstance, reusable: Bool) {
+        condition.lock()
+        if reusable {
+            idle.append(instance)
+        } else {
+            running -= 1
+            instance.terminate()
+        }
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// `REPORT RequestId: …\tDuration: X.XX ms\tBilled Duration: N ms\tMemory Size: M MB\tMax Memory Used: U MB[\tInit Duration: X.XX ms]`.
+    static func report(requestId: String, duration: Duration, initDuration: Duration?, memoryMB: Int, maxMemoryUsedMB: Int) -> String {
+        let milliseconds = duration.milliseconds
+        var line = "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", milliseconds)) ms\t"
+            + "Billed Duration: \(max(1, Int(milliseconds.rounded(.up)))) ms\tMemory Size: \(memoryMB) MB\tMax Memory Used: \(maxMemoryUsedMB) MB"
+        if let initDuration { line += "\tInit Duration: \(String(format: "%.2f", initDuration.milliseconds)) ms" }
+        return line
+    }
+
+    /// Now, as Lambda stamps its timeout line.
+    private static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+extension InvocationResult {
+    /// Whether the instance may serve again: not after a crash, a timeout or an init error.
+    var keepsInstance: Bool {
+        switch self {
+        case .response, .functionError: true
+        case .initError, .crashed, .timedOut: false
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

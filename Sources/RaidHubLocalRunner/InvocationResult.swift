@@ -1,0 +1,25 @@
+/// How one invocation of an emulated function ended.
+public enum InvocationResult: Sendable, Equatable {
+    /// `/response` was posted with this payload.
+    case response([UInt8])
+    /// `/error` was posted: the function's error report and its error type header.
+    case functionError(report: [UInt8], type: String?)
+    /// `/init/error` was posted: the function could not start.
+    case initError(report: [UInt8])
+    /// The process exited before answering.
+    case crashed(exitStatus: Int32)
+    /// No answer before the function's timeout; the instance was killed.
+    case timedOut(seconds: Int)
+
+    /// The JSON a caller of the Lambda Invoke API gets for a failure (Lambda's own shapes).
+    var errorPayload: [UInt8]? {
+        switch self {
+        case .response: nil
+        case .functionError(let report, _), .initError(let report): report
+        case .crashed(let status):
+            Array(#"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: the function exited before answering (status \#(status))"}"#.utf8)
+        case .timedOut(let seconds):
+            Array(#"{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after \#(seconds).00 seconds"}"#.utf8)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// One event on its way through an instance's Runtime API: handed out by `/next`, completed by
+/// `/response`, `/error`, `/init/error`, a crash or a timeout, whichever comes first.
+final class PendingInvocation: @unchecked Sendable {
+    let requestId: String
+    let event: [UInt8]
+    let deadlineMilliseconds: Int64
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private var result: InvocationResult?
+
+    init(requestId: String, event: [UInt8], deadlineMilliseconds: Int64) {
+        self.requestId = requestId
+        self.event = event
+        self.deadlineMilliseconds = deadlineMilliseconds
+    }
+
+    /// Records how it ended; false when it had already ended (a second answer is refused).
+    @discardableResult
+    func complete(_ outcome: InvocationResult) -> Bool {
+        let first = lock.withLock { () -> Bool in
+            guard result == nil else { return false }
+            result = outcome
+            return true
+        }
+        if first { done.signal() }
+        return first
+    }
+
+    /// Waits until it ends, or `timeout` passes (then nil).
+    func wait(timeout: DispatchTime) -> InvocationResult? {
+        guard done.wait(timeout: timeout) == .success else { return nil }
+        return lock.withLock { result }
+    }
+
+    var isComplete: Bool { lock.withLock { result != nil } }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import RaidHubLocalRunner
+import RaidHubTestSupport
+import Testing
+
+@Suite struct InstancePoolTests {
+    final class Lines: @unchecked Sendable {
+        private let lock = NSLock()
+        private var lines: [String] = []
+        var all: [String] { lock.withLock { lines } }
+        var log: LambdaLog { LambdaLog { line in self.lock.withLock { self.lines.append(line) } } }
+        func count(_ prefix: String) -> Int { all.filter { $0.hasPrefix(prefix) }.count }
+        func countContaining(_ text: String) -> Int { all.filter { $0.contains(text) }.count }
+    }
+
+    static func function(_ name: String, environment: [String: String]? = nil, timeout: Int = 3, instances: Int = 4) throws -> FunctionDefinition {
+        FunctionDefinition(logicalId: name, executable: FunctionExecutable.directory.appendingPathComponent(name),
+                           environment: try environment ?? DevelopmentEnvironment.parameters(), timeoutSeconds: timeout, maximumInstances: instances)
+    }
+
+    static func script(_ body: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fn-\(UUID().uuidString)")
+        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        return url
+    }
+
+    func sampleEvent(_ function: String, _ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("functions/\(function)/events/\(name).json")))
+    }
+
+    @Test func runsTheRealFunctionAndKeepsItWarm() throws {
+        let lines = Lines()
+        let pool = InstancePool(definition: try Self.function("authorize-user"), log: lines.log)
+        defer { pool.shutdown() }
+        for _ in 0..<3 {
+            guard case .response(let payload) = pool.invoke(try sampleEvent("authorize-user", "http-v2-success")) else {
+                Issue.record("no response"); return
+            }
+            #expect(String(decoding: payload, as: UTF8.self).hasPrefix(#"{"statusCode":200,"#))
+        }
+        #expect(lines.count("START RequestId: ") == 3)
+        #expect(lines.count("END RequestId: ") == 3)
+        let reports = lines.all.filter { $0.hasPrefix("REPORT RequestId: ") }
+        #expect(reports.count == 3)
+        #expect(reports.filter { $0.contains("\tInit Duration: ") }.count == 1, "one cold start, then warm")
+        let report = try #require(reports.first)
+        #expect(report.range(of: #"^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: [1-9]\d* MB\tInit Duration: \d+\.\d\d ms$"#, options: .regularExpression) != nil, "\(report)")
+    }
+
+    @Test(.enabled(if: PythonOracle.isAvailable(importing: "http.client"), "python3 is not installed"))
+    func worksWithAnyConformingRuntimeClient() throws {
+        let client = DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py")
+        let definition = FunctionDefinition(logicalId: "PythonEcho", executable: client, environment: [:])
+        let pool = InstancePool(definition: definition, log: Lines().log)
+        defer { pool.shutdown() }
+        #expect(pool.invoke(Array("{}".utf8)) == .response(Array(#"{"statusCode":200}"#.utf8)))
+        #expect(pool.invoke(Array("{}".utf8)) == .response(Array(#"{"statusCode":200}"#.utf8)))
+    }
+
+    @Test func servesParallelCallsWithAtMostTheLimitOfInstances() async throws {
+        let lines = Lines()
+        let pool = InstancePool(definition: try Self.function("authorizer", instances: 2), log: lines.log)
+        defer { pool.shutdown() }
+        let event = try sampleEvent("authorizer", "http-v2-allow-user")
+        let answered = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    if case .response(let payload) = pool.invoke(event) { return String(decoding: payload, as: UTF8.self).hasPrefix(#"{"isAuthorized":true"#) }
+                    return false
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(answered == 12)
+        #expect(lines.countContaining("\tInit Duration: ") <= 2)
+    }
+
+    @Test func killsATimedOutInstanceAndStartsAFreshOne() throws {
+        let lines = Lines()
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Sleeper", executable: try Self.script("sleep 30"), environment: [:], timeoutSeconds: 1), log: lines.log)
+        defer { pool.shutdown() }
+        let started = Date()
+        #expect(pool.invoke([]) == .timedOut(seconds: 1))
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(lines.countContaining("Task timed out after 1.00 seconds") == 1)
+        #expect(pool.invoke([]) == .timedOut(seconds: 1))
+        #expect(lines.countContaining("\tInit Duration: ") == 0, "no instance ever asked for an event")
+    }
+
+    @Test func reportsACrashedInstance() throws {
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Crasher", executable: try Self.script("exit 3"), environment: [:]), log: Lines().log)
+        defer { pool.shutdown() }
+        #expect(pool.invoke([]) == .crashed(exitStatus: 3))
+        #expect(pool.invoke([]) == .crashed(exitStatus: 3), "a fresh instance each time")
+    }
+
+    @Test func reportsAnInitError() throws {
+        var environment = try DevelopmentEnvironment.parameters()
+        environment["CLIENT_SECRET"] = nil
+        let pool = InstancePool(definition: try Self.function("authorize-user", environment: environment), log: Lines().log)
+        defer { pool.shutdown() }
+        guard case .initError(let report) = pool.invoke(try sampleEvent("authorize-user", "http-v2-success")) else {
+            Issue.record("not an init error"); return
+        }
+        #expect(String(decoding: report, as: UTF8.self) == #"{"errorMessage":"CLIENT_SECRET is not set","errorType":"InvalidConfiguration","stackTrace":[]}"#)
+    }
+
+    @Test func picksUpARebuiltExecutable() throws {
+        let lines = Lines()
+        let client = DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("client-\(UUID().uuidString).py")
+        try FileManager.default.copyItem(at: client, to: copy)
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Echo", executable: copy, environment: [:]), log: lines.log)
+        defer { pool.shutdown() }
+        _ = pool.invoke([])
+        _ = pool.invoke([])
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: copy.path)
+        _ = pool.invoke([])
+        #expect(lines.countContaining("\tInit Duration: ") == 2, "cold, warm, then cold again after the rebuild")
+    }
+}
