@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "authorize-user", targets: ["authorize-user"]),
         .executable(name: "authorize-admin", targets: ["authorize-admin"]),
         .executable(name: "authorizer", targets: ["authorizer"]),
+        .executable(name: "local-runner", targets: ["local-runner"]),
     ],
     targets: [
         // Strict JSON reading (duplicate keys detected) and compact JSON writing.
@@ -44,6 +45,8 @@ let package = Package(
         .executableTarget(name: "authorize-user", dependencies: ["RaidHubFunctions"], path: "functions/authorize-user", exclude: ["events"]),
         .executableTarget(name: "authorize-admin", dependencies: ["RaidHubFunctions"], path: "functions/authorize-admin", exclude: ["events"]),
         .executableTarget(name: "authorizer", dependencies: ["RaidHubFunctions"], path: "functions/authorizer", exclude: ["events"]),
+        // Lambda and API Gateway for development, without containers.
+        .executableTarget(name: "local-runner", dependencies: ["RaidHubLocalRunner"], path: "local-runner", exclude: ["env.json"]),
 
         .executableTarget(
             name: "raidhub-benchmarks",

@@ -47,8 +47,9 @@ public struct RuntimeLoop: Sendable {
         let requestId = invocation.context.requestId
         switch answer(invocation) {
         case .success(let output):
-            try client.sendResponse(output.payload, requestId: requestId)
+            // Log first: Lambda may freeze the sandbox as soon as the response is posted.
             log.invocation(requestId: requestId, outcome: output.outcome, durationMicroseconds: Self.microseconds(since: started))
+            try client.sendResponse(output.payload, requestId: requestId)
         case .failure(let error):
             log.failure(requestId: requestId, error, durationMicroseconds: Self.microseconds(since: started))
             try client.sendError(error, requestId: requestId)

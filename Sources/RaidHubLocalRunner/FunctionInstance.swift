@@ -39,8 +39,10 @@ final class FunctionInstance: @unchecked Sendable {
     /// Whether it can take another invocation.
     var isAlive: Bool { lock.withLock { exitStatus == nil } }
 
-    /// Runs one invocation; returns how it ended, and the init duration on the first one.
-    func invoke(requestId: String, event: [UInt8]) -> (result: InvocationResult, initDuration: Duration?) {
+    /// Runs one invocation; returns how it ended, its duration (from the moment the function had
+    /// the event, so init is not counted), and the init duration on the first one.
+    func invoke(requestId: String, event: [UInt8]) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
+        let enqueued = ContinuousClock.now
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(definition.timeoutSeconds) * 1000
         let invocation = PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline)
         let cold = lock.withLock { () -> Bool in
@@ -62,8 +64,10 @@ final class FunctionInstance: @unchecked Sendable {
         }()
         lock.withLock { pending = nil }
         if case .initError = result { terminate() }
-        let initDuration = cold ? runtimeAPI.firstNextAt.map { $0 - launchedAt } : nil
-        return (result, initDuration)
+        let firstNext = runtimeAPI.firstNextAt
+        let initDuration = cold ? firstNext.map { $0 - launchedAt } : nil
+        let handedOut = cold ? max(enqueued, firstNext ?? enqueued) : enqueued
+        return (result, ContinuousClock.now - handedOut, initDuration)
     }
 
     /// Peak resident memory so far, in MB (Linux `VmHWM`), as Lambda's REPORT line gives it.

@@ -28,9 +28,7 @@ public final class InstancePool: @unchecked Sendable {
             return .crashed(exitStatus: -1)
         }
         log.line("START RequestId: \(requestId) Version: $LATEST")
-        let started = ContinuousClock.now
-        let (result, initDuration) = instance.invoke(requestId: requestId, event: event)
-        let duration = ContinuousClock.now - started
+        let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event)
         if case .timedOut(let seconds) = result {
             log.line("\(Self.timestamp()) \(requestId) Task timed out after \(seconds).00 seconds")
         }

@@ -1,0 +1,58 @@
+import Foundation
+import RaidHubHTTP
+import RaidHubJSON
+
+/// `start-api`: turns each HTTP request into the event API Gateway would send to the route's
+/// function, runs its authorizer first when the template says so, and answers as API Gateway
+/// would: the function's answer, or 404, 401, 403, 500, 502, 504 with `{"message":…}`.
+public struct APIGatewayEmulator: Sendable {
+    private let runner: LocalRunner
+    private let routes: RouteTable
+    private let host: String
+
+    /// An emulator for `runner`'s template, answering as `host` (e.g. `127.0.0.1:3000`).
+    public init(runner: LocalRunner, host: String) {
+        self.runner = runner
+        self.routes = RouteTable(routes: runner.template.routes)
+        self.host = host
+    }
+
+    /// The answer to one request.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        guard let (route, parameters) = routes.match(method: request.method, path: request.path),
+              let function = runner.template.function(named: route.functionId)
+        else { return .message(404, "Not Found") }
+        let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host)
+        var authorizerContext: JSONValue?
+        if let authorizerId = route.authorizerFunctionId {
+            switch authorize(event, authorizerId: authorizerId, header: route.identityHeader ?? "Authorization") {
+            case .success(let context): authorizerContext = context
+            case .failure(let answer): return answer.response
+            }
+        }
+        do {
+            let result = try runner.pool(for: function).invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1())
+            return GatewayResponse.from(result, payloadVersion2: route.payloadVersion2)
+        } catch {
+            return .message(502, "Internal Server Error")
+        }
+    }
+
+    /// Runs the route's authorizer: 401 without the identity header (API Gateway does not even
+    /// call the authorizer then), 403 when it denies, 500 when it fails.
+    private func authorize(_ event: GatewayEvent, authorizerId: String, header: String) -> Result<JSONValue?, AuthorizationAnswer> {
+        guard let identity = event.request.header(header), !identity.isEmpty else { return .failure(AuthorizationAnswer(.message(401, "Unauthorized"))) }
+        guard let function = runner.template.function(named: authorizerId),
+              let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity)),
+              case .response(let payload) = result,
+              let answer = try? JSONParser.parse(payload).objectValue,
+              case .bool(let isAuthorized)? = answer["isAuthorized"]
+        else { return .failure(AuthorizationAnswer(.message(500, "Internal Server Error"))) }
+        return isAuthorized ? .success(answer["context"]) : .failure(AuthorizationAnswer(.message(403, "Forbidden")))
+    }
+
+    private struct AuthorizationAnswer: Error {
+        let response: HTTPResponse
+        init(_ response: HTTPResponse) { self.response = response }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import RaidHubHTTP
+import RaidHubJSON
+
+/// The events API Gateway sends for an HTTP request: HTTP API payload 2.0, REST payload 1.0, and
+/// the HTTP API authorizer's 2.0 REQUEST event.
+struct GatewayEvent {
+    let request: HTTPRequest
+    let route: SAMTemplate.Route
+    let pathParameters: [String: String]
+    let requestId = UUID().uuidString.lowercased()
+    let sourceIP: String
+    let host: String
+
+    private var routeKey: String { "\(route.method) \(route.path)" }
+
+    /// Header names lower-cased and repeats joined with `,`, as HTTP APIs deliver them.
+    private var lowerCasedHeaders: [(String, String)] {
+        var order: [String] = []
+        var values: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.lowercased()
+            if let existing = values[name] { values[name] = existing + "," + field.value } else { order.append(name); values[name] = field.value }
+        }
+        return order.map { ($0, values[$0]!) }
+    }
+
+    /// The body as API Gateway passes it: text as is, anything not UTF-8 base64-encoded.
+    private var body: (text: String, isBase64: Bool)? {
+        guard !request.body.isEmpty else { return nil }
+        if let text = String(validating: request.body, as: UTF8.self) { return (text, false) }
+        return (Data(request.body).base64EncodedString(), true)
+    }
+
+    func version2(authorizerContext: JSONValue? = nil) -> [UInt8] {
+        var writer = JSONWriter(capacity: request.body.count + 1024)
+        writer.openObject()
+        writer.key("version"); writer.string("2.0")
+        writer.key("routeKey"); writer.string(routeKey)
+        writer.key("rawPath"); writer.string(request.path)
+        writer.key("rawQueryString"); writer.string(request.query)
+        let headers = lowerCasedHeaders
+        if let cookie = headers.first(where: { $0.0 == "cookie" }) {
+            writer.key("cookies"); writer.openArray()
+            for part in cookie.1.split(separator: ";") { writer.string(part.trimmingCharacters(in: .whitespaces)) }
+            writer.closeArray()
+        }
+        writer.key("headers"); writer.openObject()
+        for (name, value) in headers where name != "cookie" { writer.key(name); writer.string(value) }
+        writer.closeObject()
+        writeQuery(to: &writer, multiValue: false)
+        if !pathParameters.isEmpty { writer.key("pathParameters"); writeMap(pathParameters, to: &writer) }
+        writer.key("requestContext"); writer.openObject()
+        writeCommonContext(to: &writer)
+        if let authorizerContext {
+            writer.key("authorizer"); writer.openObject()
+            writer.key("lambda"); writer.value(authorizerContext)
+            writer.closeObject()
+        }
+        writer.key("http"); writer.openObject()
+        writer.key("method"); writer.string(request.method)
+        writer.key("path"); writer.string(request.path)
+        writer.key("protocol"); writer.string("HTTP/1.1")
+        writer.key("sourceIp"); writer.string(sourceIP)
+        writer.key("userAgent"); writer.string(request.header("user-agent") ?? "")
+        writer.closeObject()
+        writer.key("routeKey"); writer.string(routeKey)
+        writer.key("stage"); writer.string("$default")
+        writer.closeObject()
+        writeBody(to: &writer)
+        writer.closeObject()
+        return writer.bytes
+    }
+
+    func version1() -> [UInt8] {
+        var writer = JSONWriter(capacity: request.body.count + 1024)
+        writer.openObject()
+        writer.key("resource"); writer.string(route.path)
+        writer.key("path"); writer.string(request.path)
+        writer.key("httpMethod"); writer.string(request.method)
+        writer.key("headers"); writer.openObject()
+        var seen = Set<String>()
+        for field in request.headers where seen.insert(field.name.lowercased()).inserted { writer.key(field.name); writer.string(field.value) }
+        writer.closeObject()
+        writer.key("multiValueHeaders"); writer.openObject()
+        var grouped: [(String, [String])] = []
+        for field in request.headers {
+            if let index = grouped.firstIndex(where: { $0.0.lowercased() == field.name.lowercased() }) { grouped[index].1.append(field.value) }
+            else { grouped.append((field.name, [field.value])) }
+        }
+        for (name, values) in grouped { writer.key(name); writer.openArray(); values.forEach { writer.string($0) }; writer.closeArray() }
+        writer.closeObject()
+        writeQuery(to: &writer, multiValue: true)
+        writer.key("pathParameters"); if pathParameters.isEmpty { writer.null() } else { writeMap(pathParameters, to: &writer) }
+        writer.key("stageVariables"); writer.null()
+        writer.key("requestContext"); writer.openObject()
+        writeCommonContext(to: &writer)
+        writer.key("resourcePath"); writer.string(route.path)
+        writer.key("httpMethod"); writer.string(request.method)
+        writer.key("path"); writer.string(request.path)
+        writer.key("stage"); writer.string("local")
+        writer.key("identity"); writer.openObject()
+        writer.key("sourceIp"); writer.string(sourceIP)
+        writer.key("userAgent"); writer.string(request.header("user-agent") ?? "")
+        writer.closeObject()
+        writer.closeObject()
+        writeBody(to: &writer)
+        writer.closeObject()
+        return writer.bytes
+    }
+
+    /// The 2.0 REQUEST event for the route's Lambda authorizer.
+    func authorizer(identity: String) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.openObject()
+        writer.key("version"); writer.string("2.0")
+        writer.key("type"); writer.string("REQUEST")
+        writer.key("routeArn"); writer.string("arn:aws:execute-api:us-east-1:000000000000:local/$default/\(request.method)\(request.path)")
+        writer.key("identitySource"); writer.openArray(); writer.string(identity); writer.closeArray()
+        writer.key("routeKey"); writer.string(routeKey)
+        writer.key("rawPath"); writer.string(request.path)
+        writer.key("rawQueryString"); writer.string(request.query)
+        writer.key("headers"); writer.openObject()
+        for (name, value) in lowerCasedHeaders { writer.key(name); writer.string(value) }
+        writer.closeObject()
+        writer.key("requestContext"); writer.openObject()
+        writeCommonContext(to: &writer)
+        writer.key("http"); writer.openObject()
+        writer.key("method"); writer.string(request.method)
+        writer.key("path"); writer.string(request.path)
+        writer.key("protocol"); writer.string("HTTP/1.1")
+        writer.key("sourceIp"); writer.string(sourceIP)
+        writer.key("userAgent"); writer.string(request.header("user-agent") ?? "")
+        writer.closeObject()
+        writer.key("routeKey"); writer.string(routeKey)
+        writer.key("stage"); writer.string("$default")
+        writer.closeObject()
+        writer.closeObject()
+        return writer.bytes
+    }
+
+    private func writeCommonContext(to writer: inout JSONWriter) {
+        let now = Date()
+        writer.key("accountId"); writer.string("000000000000")
+        writer.key("apiId"); writer.string("local")
+        writer.key("domainName"); writer.string(host)
+        writer.key("domainPrefix"); writer.string(String(host.split(separator: ".").first ?? "local"))
+        writer.key("requestId"); writer.string(requestId)
+        writer.key("time"); writer.string(Self.clfDate(now))
+        writer.key("timeEpoch"); writer.integer(Int64(now.timeIntervalSince1970 * 1000))
+    }
+
+    private func writeQuery(to writer: inout JSONWriter, multiValue: Bool) {
+        var values: [(String, [String])] = []
+        for pair in request.query.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
+            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[1])) : ""
+            if let index = values.firstIndex(where: { $0.0 == name }) { values[index].1.append(value) } else { values.append((name, [value])) }
+        }
+        guard !values.isEmpty else {
+            if multiValue {
+                writer.key("queryStringParameters"); writer.null()
+                writer.key("multiValueQueryStringParameters"); writer.null()
+            }
+            return
+        }
+        writer.key("queryStringParameters"); writer.openObject()
+        for (name, list) in values { writer.key(name); writer.string(multiValue ? list.last! : list.joined(separator: ",")) }
+        writer.closeObject()
+        if multiValue {
+            writer.key("multiValueQueryStringParameters"); writer.openObject()
+            for (name, list) in values { writer.key(name); writer.openArray(); list.forEach { writer.string($0) }; writer.closeArray() }
+            writer.closeObject()
+        }
+    }
+
+    private func writeMap(_ map: [String: String], to writer: inout JSONWriter) {
+        writer.openObject()
+        for (key, value) in map.sorted(by: { $0.key < $1.key }) { writer.key(key); writer.string(value) }
+        writer.closeObject()
+    }
+
+    private func writeBody(to writer: inout JSONWriter) {
+        writer.key("body")
+        if let body { writer.string(body.text) } else { writer.null() }
+        writer.key("isBase64Encoded"); writer.bool(body?.isBase64 ?? false)
+    }
+
+    /// `03/Mar/2024:23:30:00 +0000`, the format of `requestContext.time`.
+    private static func clfDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import RaidHubYAML
+
+/// What the runner reads from `template.yaml`: the functions and the routes that reach them.
+public struct SAMTemplate: Sendable, Equatable {
+    /// One `AWS::Serverless::Function`.
+    public struct Function: Sendable, Equatable {
+        public var logicalId: String
+        /// The executable: `Metadata.DockerBuildArgs.FUNCTION`, the same name the image build uses.
+        public var executableName: String
+        public var timeoutSeconds: Int
+        public var memoryMB: Int
+        public var reservedConcurrency: Int?
+        /// `Environment.Variables`, with `!Ref` to parameters resolved where they have a value.
+        public var environment: [String: String]
+    }
+
+    /// One `HttpApi` (payload 2.0) or `Api` (payload 1.0) event.
+    public struct Route: Sendable, Equatable {
+        public var method: String
+        public var path: String
+        public var functionId: String
+        public var payloadVersion2: Bool
+        /// The authorizer function guarding it, if any.
+        public var authorizerFunctionId: String?
+        /// The header the authorizer's identity source names.
+        public var identityHeader: String?
+    }
+
+    public var functions: [Function]
+    public var routes: [Route]
+
+    /// Reads the template at `url`.
+    public static func load(_ url: URL) throws -> SAMTemplate {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw TemplateError("cannot read \(url.path)") }
+        return try SAMTemplate(YAMLReader.read(text))
+    }
+
+    /// Reads a parsed template.
+    public init(_ root: YAMLNode) throws {
+        let parameters = Dictionary(uniqueKeysWithValues: (root["Parameters"]?.entries ?? []).map { ($0.key, $0.value["Default"]?.text) })
+        let globals = root["Globals"]?["Function"]
+        let resources = root["Resources"]?.entries ?? []
+        let authorizers = Self.authorizers(resources)
+        var functions: [Function] = []
+        var routes: [Route] = []
+        for resource in resources where resource.value["Type"]?.text == "AWS::Serverless::Function" {
+            let properties = resource.value["Properties"]
+            guard let executable = resource.value["Metadata"]?["DockerBuildArgs"]?["FUNCTION"]?.text else {
+                throw TemplateError("\(resource.key) has no Metadata.DockerBuildArgs.FUNCTION naming its executable")
+            }
+            var environment: [String: String] = [:]
+            for variable in properties?["Environment"]?["Variables"]?.entries ?? [] {
+                switch variable.value {
+                case .scalar(let text): environment[variable.key] = text ?? ""
+                case .tagged("!Ref", .scalar(let name?)): if let value = parameters[name] ?? nil { environment[variable.key] = value } else { environment[variable.key] = "" }
+                default: environment[variable.key] = ""
+                }
+            }
+            functions.append(Function(
+                logicalId: resource.key, executableName: executable,
+                timeoutSeconds: Int(properties?["Timeout"]?.text ?? globals?["Timeout"]?.text ?? "") ?? 3,
+                memoryMB: Int(properties?["MemorySize"]?.text ?? globals?["MemorySize"]?.text ?? "") ?? 128,
+                reservedConcurrency: (properties?["ReservedConcurrentExecutions"]?.text).flatMap { Int($0) },
+                environment: environment))
+            for event in properties?["Events"]?.entries ?? [] {
+                let type = event.value["Type"]?.text
+                guard type == "HttpApi" || type == "Api", let eventProperties = event.value["Properties"],
+                      let path = eventProperties["Path"]?.text, let method = eventProperties["Method"]?.text
+                else { continue }
+                let authorizerName = eventProperties["Auth"]?["Authorizer"]?.text
+                let authorizer = authorizerName.flatMap { authorizers[$0] } ?? (authorizerName == nil ? authorizers["$default"] : nil)
+                routes.append(Route(method: method.uppercased(), path: path, functionId: resource.key, payloadVersion2: type == "HttpApi",
+                                    authorizerFunctionId: authorizer?.functionId, identityHeader: authorizer?.header))
+            }
+        }
+        self.functions = functions
+        self.routes = routes
+    }
+
+    /// The HTTP API's authorizers by name (`$default` for `DefaultAuthorizer`): function and header.
+    private static func authorizers(_ resources: [YAMLEntry]) -> [String: (functionId: String, header: String)] {
+        var found: [String: (functionId: String, header: String)] = [:]
+        for resource in resources where resource.value["Type"]?.text == "AWS::Serverless::HttpApi" {
+            let auth = resource.value["Properties"]?["Auth"]
+            for authorizer in auth?["Authorizers"]?.entries ?? [] {
+                guard case .tagged("!GetAtt", .scalar(let target?))? = authorizer.value["FunctionArn"] else { continue }
+                let header = authorizer.value["Identity"]?["Headers"]?.items?.first?.text ?? "Authorization"
+                found[authorizer.key] = (String(target.split(separator: ".")[0]), header)
+            }
+            if let name = auth?["DefaultAuthorizer"]?.text { found["$default"] = found[name] }
+        }
+        return found
+    }
+
+    /// The function with this logical id or executable name.
+    public func function(named name: String) -> Function? {
+        functions.first { $0.logicalId == name || $0.executableName == name }
+    }
+}
+
+/// A template the runner cannot use, with the reason.
+public struct TemplateError: Error, CustomStringConvertible, Equatable {
+    /// The reason.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import RaidHubLocalRunner
+
+exit(RunnerCommand.main(Array(CommandLine.arguments.dropFirst())))
