@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),

@@ -31,8 +31,9 @@ public struct FunctionExecutable {
     }
 
     /// Runs with `arguments`, exactly `environment`, and `input` on stdin.
-    public func run(_ arguments: [String] = [], environment: [String: String], input: Data = Data()) throws -> Run {
+    public func run(_ arguments: [String] = [], environment: [String: String], input: Data = Data(), in directory: URL? = nil) throws -> Run {
         let process = Process()
+        process.currentDirectoryURL = directory
         process.executableURL = Self.directory.appendingPathComponent(name)
         process.arguments = arguments
         process.environment = environment

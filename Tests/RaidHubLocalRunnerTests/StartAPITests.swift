@@ -1,0 +1,141 @@
+import Foundation
+import RaidHubHTTP
+import RaidHubLocalRunner
+import RaidHubTestSupport
+import RaidHubYAML
+import Testing
+
+/// `start-api` over real sockets, with the real functions and the project's template.
+@Suite(.serialized) struct StartAPITests {
+    static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory) throws -> (HTTPServer, LocalRunner, String) {
+        let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
+        let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in })
+        final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
+        let late = Late()
+        let server = HTTPServer(port: 0) { late.emulator!.respond(to: $0) }
+        let port = try server.start()  // the emulator needs the bound port, known only now
+        late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
+        return (server, runner, "http://127.0.0.1:\(port)")
+    }
+
+    static func projectTemplate() throws -> SAMTemplate {
+        try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+    }
+
+    /// Every HTTP API sample event of the token functions, sent as the HTTP request it stands
+    /// for, gets the status and body the function's expected answer holds; except the GET ones:
+    /// the template routes only POST, so API Gateway answers those 404 before any function runs.
+    @Test(arguments: ["authorize-user", "authorize-admin"])
+    func answersEverySampleEventsHTTPEquivalent(function: String) throws {
+        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        defer { server.stop(); runner.shutdown() }
+        for eventURL in try DevelopmentEnvironment.sampleEvents(of: function) where eventURL.lastPathComponent.hasPrefix("http-v2-") {
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: eventURL)) as? [String: Any])
+            let http = try #require((event["requestContext"] as? [String: Any])?["http"] as? [String: Any])
+            var body = Data((event["body"] as? String ?? "").utf8)
+            if event["isBase64Encoded"] as? Bool == true { body = try #require(Data(base64Encoded: body)) }
+            let answer = try RunnerHTTPClient.send(http["method"] as! String, base + (event["rawPath"] as! String),
+                                                   headers: event["headers"] as? [String: String] ?? [:], body: body.isEmpty ? nil : body)
+            if http["method"] as? String != "POST" {
+                #expect(answer.status == 404)
+                #expect(answer.body == #"{"message":"Not Found"}"#)
+                continue
+            }
+            let expected = try #require(try JSONSerialization.jsonObject(with: Data(DevelopmentEnvironment.expectedAnswer(for: eventURL).utf8)) as? [String: Any])
+            #expect(answer.status == expected["statusCode"] as? Int, "\(eventURL.lastPathComponent)")
+            let normalized = answer.body.replacingOccurrences(of: #""minted":"[^"]+""#, with: #""minted":"<minted>""#, options: .regularExpression)
+                .replacingOccurrences(of: #""value":"[^"]+""#, with: #""value":"<token>""#, options: .regularExpression)
+                .replacingOccurrences(of: #""expires":"[^"]+""#, with: #""expires":"<expires>""#, options: .regularExpression)
+            #expect(normalized == expected["body"] as? String, "\(eventURL.lastPathComponent)")
+            #expect(answer.headers["content-type"] == "application/json")
+        }
+        #expect(try RunnerHTTPClient.send("GET", base + "/nowhere").status == 404)
+    }
+
+    /// A protected route wired to the authorizer, as the deployment does it.
+    @Test func guardsProtectedRoutesWithTheAuthorizer() throws {
+        let text = """
+        Resources:
+          Api:
+            Type: AWS::Serverless::HttpApi
+            Properties:
+              Auth:
+                Authorizers:
+                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, Identity: {Headers: [Authorization]}}
+          AuthorizeUserFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Environment: {Variables: {JWT_SECRET: x, CLIENT_SECRET: x}}
+              Events:
+                Admin: {Type: HttpApi, Properties: {Path: '/admin/{proxy+}', Method: ANY, Auth: {Authorizer: Token}}}
+            Metadata: {DockerBuildArgs: {FUNCTION: authorize-user}}
+          AuthorizerFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Environment: {Variables: {JWT_SECRET: x, ADMIN_ROUTE_PREFIXES: x}}
+            Metadata: {DockerBuildArgs: {FUNCTION: authorizer}}
+        """
+        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)))
+        defer { server.stop(); runner.shutdown() }
+        let events = try DevelopmentEnvironment.sampleEvents(of: "authorizer")
+        func header(_ name: String) throws -> String {
+            let url = try #require(events.first { $0.lastPathComponent == name + ".json" })
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            return try #require((event["headers"] as? [String: String])?["authorization"])
+        }
+        #expect(try RunnerHTTPClient.send("POST", base + "/admin/users").status == 401)
+        #expect(try RunnerHTTPClient.send("POST", base + "/admin/users", headers: ["Authorization": header("http-v2-deny-expired")]).body == #"{"message":"Forbidden"}"#)
+        #expect(try RunnerHTTPClient.send("POST", base + "/admin/users", headers: ["Authorization": header("http-v2-deny-user-on-admin-route")]).status == 403)
+        // Allowed: the request reaches the function, whose validation answers (it proves the pass).
+        let allowed = try RunnerHTTPClient.send("POST", base + "/admin/users", headers: ["Authorization": header("http-v2-allow-admin-on-admin-route")], body: Data("{}".utf8))
+        #expect(allowed.status == 400)
+        #expect(allowed.body.contains("BodyValidationError"))
+    }
+
+    @Test func answers504OnATimeoutAnd502OnACrashOrInitError() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, body) in [("sleeper", "sleep 30"), ("crasher", "exit 3")] {
+            let url = folder.appendingPathComponent(name)
+            try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("authorize-admin"), to: folder.appendingPathComponent("authorize-admin"))
+        let text = """
+        Resources:
+          Sleeper:
+            Type: AWS::Serverless::Function
+            Properties: {Timeout: 1, Events: {E: {Type: HttpApi, Properties: {Path: /slow, Method: GET}}}}
+            Metadata: {DockerBuildArgs: {FUNCTION: sleeper}}
+          Crasher:
+            Type: AWS::Serverless::Function
+            Properties: {Events: {E: {Type: Api, Properties: {Path: /crash, Method: GET}}}}
+            Metadata: {DockerBuildArgs: {FUNCTION: crasher}}
+          Unconfigured:
+            Type: AWS::Serverless::Function
+            Properties: {Events: {E: {Type: HttpApi, Properties: {Path: /init, Method: POST}}}}
+            Metadata: {DockerBuildArgs: {FUNCTION: authorize-admin}}
+        """
+        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)), executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        let slow = try RunnerHTTPClient.send("GET", base + "/slow")
+        #expect(slow.status == 504)
+        #expect(slow.body == #"{"message":"Endpoint request timed out"}"#)
+        let crash = try RunnerHTTPClient.send("GET", base + "/crash")
+        #expect(crash.status == 502)
+        #expect(crash.body == #"{"message":"Internal Server Error"}"#)
+        #expect(try RunnerHTTPClient.send("POST", base + "/init", body: Data("{}".utf8)).status == 502)
+        #expect(try RunnerHTTPClient.send("GET", base + "/slow").status == 504, "a fresh instance after the timeout")
+    }
+
+    @Test func servesParallelRequests() async throws {
+        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        defer { server.stop(); runner.shutdown() }
+        let body = Data(#"{"bungieMembershipId":"1","destinyMembershipIds":[],"clientSecret":"wrong"}"#.utf8)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<24 { group.addTask { try RunnerHTTPClient.send("POST", base + "/authorize/user", body: body).status } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 403, count: 24))
+    }
+}

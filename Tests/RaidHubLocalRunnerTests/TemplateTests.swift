@@ -1,0 +1,30 @@
+import Foundation
+import RaidHubLocalRunner
+import RaidHubTestSupport
+import Testing
+
+/// The runner reads the project's own template, and it agrees with the functions that exist.
+@Suite struct TemplateTests {
+    @Test func readsTheProjectTemplateAndItMatchesTheFunctionsFolder() throws {
+        let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+        let folders = try FileManager.default.contentsOfDirectory(atPath: DevelopmentEnvironment.root.appendingPathComponent("functions").path)
+        #expect(Set(template.functions.map(\.executableName)) == Set(folders))
+        #expect(template.routes.map { "\($0.method) \($0.path)" }.sorted() == ["POST /authorize/admin", "POST /authorize/user"])
+        let user = try #require(template.function(named: "authorize-user"))
+        #expect(user.timeoutSeconds == 5)
+        #expect(Set(user.environment.keys) == ["JWT_SECRET", "JWT_SECRET_PREVIOUS", "CLIENT_SECRET"])
+        #expect(template.function(named: "authorizer")?.memoryMB == 128)
+    }
+
+    @Test func envFileOverridesDeclaredVariablesAndWarnsAboutOthers() throws {
+        let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+        let file = EnvironmentFile(shared: ["JWT_SECRET": "shared", "UNDECLARED": "x"],
+                                   perFunction: ["AuthorizeUserFunction": ["CLIENT_SECRET": "mine", "EXTRA": "y"]])
+        let (environment, warnings) = file.environment(for: try #require(template.function(named: "AuthorizeUserFunction")))
+        #expect(environment["JWT_SECRET"] == "shared")
+        #expect(environment["CLIENT_SECRET"] == "mine")
+        #expect(environment["UNDECLARED"] == nil)
+        #expect(environment["EXTRA"] == nil)
+        #expect(warnings == ["env file: AuthorizeUserFunction.EXTRA is not declared in the template's Environment.Variables; it is not passed to the function"])
+    }
+}
