@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RaidHubJWT", targets: ["RaidHubJWT"]),
         .library(name: "RaidHubAuth", targets: ["RaidHubAuth"]),
         .library(name: "RaidHubLambda", targets: ["RaidHubLambda"]),
+        .library(name: "RaidHubLambdaURLSession", targets: ["RaidHubLambdaURLSession"]),
         .library(name: "RaidHubAPIGateway", targets: ["RaidHubAPIGateway"]),
         .library(name: "RaidHubFunctions", targets: ["RaidHubFunctions"]),
         .library(name: "RaidHubLambdaTesting", targets: ["RaidHubLambdaTesting"]),
@@ -26,7 +27,9 @@ let package = Package(
         .target(name: "RaidHubAuth", dependencies: ["RaidHubJWT", "RaidHubJSON"]),
 
         // The Lambda invocation: handler protocol, Runtime API client and loop, process entry point.
-        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON"]),
+        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON", "RaidHubHTTP"]),
+        // The Runtime API client over URLSession, for functions that prefer it (not the default).
+        .target(name: "RaidHubLambdaURLSession", dependencies: ["RaidHubLambda"]),
         // API Gateway's events and answers: HTTP API 2.0, REST 1.0, authorizers.
         .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"]),
         // HTTP/1.1 on raw bytes: request parsing with limits, response serialisation (local-runner).
@@ -58,7 +61,7 @@ let package = Package(
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
-        .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda"]),
+        .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda", "RaidHubLambdaURLSession", "RaidHubHTTP"]),
         .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(

@@ -11,15 +11,19 @@ public struct FunctionProcess: Sendable {
     public let variables: [(name: String, rule: String)]
     /// Builds the handler; throws a configuration error that names a variable, never its value.
     public let makeHandler: @Sendable ([String: String]) throws -> any LambdaHandler
+    /// Builds the Runtime API client for `host:port`; sockets by default.
+    public let makeClient: @Sendable (String) -> any RuntimeAPIClient
 
     /// A process description for one function.
     public init(
         name: String, summary: String, variables: [(name: String, rule: String)],
+        makeClient: @escaping @Sendable (String) -> any RuntimeAPIClient = { SocketRuntimeAPIClient(hostAndPort: $0) },
         makeHandler: @escaping @Sendable ([String: String]) throws -> any LambdaHandler
     ) {
         self.name = name
         self.summary = summary
         self.variables = variables
+        self.makeClient = makeClient
         self.makeHandler = makeHandler
     }
 
@@ -44,7 +48,7 @@ public struct FunctionProcess: Sendable {
             print(helpText)
             return 0
         case .runtimeAPI(let hostAndPort):
-            return serveRuntimeAPI(client: URLSessionRuntimeAPIClient(hostAndPort: hostAndPort), environment: environment, log: log)
+            return serveRuntimeAPI(client: makeClient(hostAndPort), environment: environment, log: log)
         case .singleEvent(let source):
             return SingleInvocation(functionName: name, log: log).run(source: source, environment: environment, makeHandler: makeHandler)
         }

@@ -1,9 +1,14 @@
 import Foundation
+import RaidHubLambda
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The Runtime API over `URLSession` (libcurl on Linux): one session, one kept-alive connection.
+///
+/// Not the functions' default: linking FoundationNetworking costs ~5 ms at every cold start and
+/// ~0.9 ms of CPU per invocation (docs/benchmarks.md). For a function that wants it anyway:
+/// `FunctionProcess(..., makeClient: { URLSessionRuntimeAPIClient(hostAndPort: $0) })`.
 public final class URLSessionRuntimeAPIClient: RuntimeAPIClient {
     /// `GET /next` may wait for hours between events; URLSession has no "no timeout", so the
     /// timeouts are set to a year (a finite value: libcurl takes it as an integer of milliseconds).
