@@ -187,12 +187,14 @@ struct GatewayEvent {
         writer.key("isBase64Encoded"); writer.bool(body?.isBase64 ?? false)
     }
 
-    /// `03/Mar/2024:23:30:00 +0000`, the format of `requestContext.time`.
-    private static func clfDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
-        return formatter.string(from: date)
+    /// `03/Mar/2024:23:30:00 +0000`, the format of `requestContext.time`; by hand with `gmtime_r`,
+    /// since a DateFormatter per request was the runner's single largest cost.
+    static func clfDate(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(parts.tm_mday))/\(months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
     }
 }

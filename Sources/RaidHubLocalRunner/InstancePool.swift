@@ -7,9 +7,25 @@ public final class InstancePool: @unchecked Sendable {
     /// The function this pool runs.
     public let definition: FunctionDefinition
     private let log: LambdaLog
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var idle: [FunctionInstance] = []
     private var running = 0
+    /// Callers waiting for an instance, oldest first. A released instance is handed straight to
+    /// the oldest: a condition variable wakes an arbitrary waiter, and under load that left some
+    /// requests waiting many turns (the p99 of docs/benchmarks.md).
+    private var waiters: [Waiter] = []
+
+    /// What a caller is given: a warm instance, or a slot to start one in.
+    private enum Grant {
+        case reuse(FunctionInstance)
+        case start
+    }
+
+    /// One blocked caller; `grant` is set before `wake` is signalled.
+    private final class Waiter: @unchecked Sendable {
+        let wake = DispatchSemaphore(value: 0)
+        var grant: Grant?
+    }
 
     /// A pool for `definition` that writes Lambda's log lines to `log`.
     public init(definition: FunctionDefinition, log: LambdaLog) {
@@ -41,49 +57,66 @@ public final class InstancePool: @unchecked Sendable {
 
     /// Stops every idle instance (the runner is shutting down).
     public func shutdown() {
-        condition.lock()
-        let stopping = idle
-        idle.removeAll()
-        running -= stopping.count
-        condition.unlock()
+        let stopping = lock.withLock { () -> [FunctionInstance] in
+            defer { idle.removeAll() }
+            running -= idle.count
+            return idle
+        }
         stopping.forEach { $0.terminate() }
     }
 
     private func acquire() throws -> FunctionInstance {
         let modified = try? definition.executable.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            // Instances of an older build are stopped rather than reused.
-            while let candidate = idle.popLast() {
-                if candidate.isAlive, candidate.executableModified == modified { return candidate }
-                running -= 1
-                candidate.terminate()
-            }
-            if running < definition.maximumInstances {
-                running += 1
-                do {
-                    return try FunctionInstance(definition)
-                } catch {
-                    running -= 1
-                    condition.signal()
-                    throw error
+        let waiter = Waiter()
+        let immediate: Grant? = lock.withLock {
+            if waiters.isEmpty {
+                if let instance = idle.popLast() { return .reuse(instance) }
+                if running < definition.maximumInstances {
+                    running += 1
+                    return .start
                 }
             }
-            condition.wait()
+            waiters.append(waiter)
+            return nil
+        }
+        let grant: Grant
+        if let immediate {
+            grant = immediate
+        } else {
+            waiter.wake.wait()
+            grant = lock.withLock { waiter.grant ?? .start }
+        }
+        if case .reuse(let instance) = grant {
+            // A dead instance, or one of an older build, is replaced in the same slot.
+            if instance.isAlive, instance.executableModified == modified { return instance }
+            instance.terminate()
+        }
+        do {
+            return try FunctionInstance(definition)
+        } catch {
+            passOn(.start)
+            throw error
         }
     }
 
     private func release(_ instance: FunctionInstance, reusable: Bool) {
-        condition.lock()
-        if reusable {
-            idle.append(instance)
-        } else {
-            running -= 1
-            instance.terminate()
+        if !reusable { instance.terminate() }
+        passOn(reusable ? .reuse(instance) : .start)
+    }
+
+    /// Gives a released instance (or its slot) to the oldest waiter; with none waiting, keeps the
+    /// instance warm, or frees the slot.
+    private func passOn(_ grant: Grant) {
+        let woken: Waiter? = lock.withLock {
+            if !waiters.isEmpty {
+                let first = waiters.removeFirst()
+                first.grant = grant
+                return first
+            }
+            if case .reuse(let instance) = grant { idle.append(instance) } else { running -= 1 }
+            return nil
         }
-        condition.signal()
-        condition.unlock()
+        woken?.wake.signal()
     }
 
     /// `REPORT RequestId: …\tDuration: X.XX ms\tBilled Duration: N ms\tMemory Size: M MB\tMax Memory Used: U MB[\tInit Duration: X.XX ms]`.
