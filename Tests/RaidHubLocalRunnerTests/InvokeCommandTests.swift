@@ -14,7 +14,7 @@ import Testing
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: FunctionExecutable.directory.appendingPathComponent("local-runner").path),
                    "local-runner is not built (swift build --product local-runner)"))
     func matchesTheFunctionsStdinAnswers() throws {
-        for function in ["authorizer", "authorize-admin"] {
+        for function in ["authorizer", "authorize-admin", "authorize-user"] {
             for event in try DevelopmentEnvironment.sampleEvents(of: function) {
                 let run = try runner(["invoke", function, "--event", event.path])
                 #expect(run.status == 0)
