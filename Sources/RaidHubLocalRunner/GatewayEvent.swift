@@ -57,15 +57,7 @@ struct GatewayEvent {
             writer.key("lambda"); writer.value(authorizerContext)
             writer.closeObject()
         }
-        writer.key("http"); writer.openObject()
-        writer.key("method"); writer.string(request.method)
-        writer.key("path"); writer.string(request.path)
-        writer.key("protocol"); writer.string("HTTP/1.1")
-        writer.key("sourceIp"); writer.string(sourceIP)
-        writer.key("userAgent"); writer.string(request.header("user-agent") ?? "")
-        writer.closeObject()
-        writer.key("routeKey"); writer.string(routeKey)
-        writer.key("stage"); writer.string("$default")
+        writeHTTPContext(to: &writer)
         writer.closeObject()
         writeBody(to: &writer)
         writer.closeObject()
@@ -125,6 +117,14 @@ struct GatewayEvent {
         writer.closeObject()
         writer.key("requestContext"); writer.openObject()
         writeCommonContext(to: &writer)
+        writeHTTPContext(to: &writer)
+        writer.closeObject()
+        writer.closeObject()
+        return writer.bytes
+    }
+
+    /// `requestContext.http`, `routeKey` and `stage`, shared by the 2.0 and authorizer events.
+    private func writeHTTPContext(to writer: inout JSONWriter) {
         writer.key("http"); writer.openObject()
         writer.key("method"); writer.string(request.method)
         writer.key("path"); writer.string(request.path)
@@ -134,9 +134,6 @@ struct GatewayEvent {
         writer.closeObject()
         writer.key("routeKey"); writer.string(routeKey)
         writer.key("stage"); writer.string("$default")
-        writer.closeObject()
-        writer.closeObject()
-        return writer.bytes
     }
 
     private func writeCommonContext(to writer: inout JSONWriter) {
