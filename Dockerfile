@@ -1,0 +1,21 @@
+# One image per function: `docker build --build-arg FUNCTION=authorize-user .` (SAM passes the
+# argument from each function's Metadata.DockerBuildArgs). Build for arm64 (the template's
+# architecture, cheaper on Lambda) with `docker buildx build --platform linux/arm64`, or let
+# `sam build` do it: it builds for the function's Architectures.
+
+# Build on the official Swift image for Amazon Linux; the binary links the Swift runtime
+# statically, and glibc of Amazon Linux 2 runs unchanged on al2023.
+ARG SWIFT_IMAGE=swift:6.2-amazonlinux2
+FROM ${SWIFT_IMAGE} AS build
+ARG FUNCTION
+WORKDIR /build
+COPY . .
+RUN test -n "${FUNCTION}" \
+    && swift build -c release --static-swift-stdlib --product "${FUNCTION}" \
+    && cp "$(swift build -c release --show-bin-path)/${FUNCTION}" /bootstrap
+
+# The Lambda base image for custom runtimes; it carries AWS's runtime interface emulator, so
+# `docker run -p 9000:8080 IMAGE` serves the Lambda Invoke API locally too.
+FROM public.ecr.aws/lambda/provided:al2023
+COPY --from=build /bootstrap /var/runtime/bootstrap
+CMD ["bootstrap"]
