@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "authorize-user", targets: ["authorize-user"]),
         .executable(name: "authorize-admin", targets: ["authorize-admin"]),
         .executable(name: "authorizer", targets: ["authorizer"]),
+        .executable(name: "whoami", targets: ["whoami"]),
         .executable(name: "local-runner", targets: ["local-runner"]),
     ],
     targets: [
@@ -48,6 +49,7 @@ let package = Package(
         .executableTarget(name: "authorize-user", dependencies: ["RaidHubFunctions"], path: "functions/authorize-user", exclude: ["events"]),
         .executableTarget(name: "authorize-admin", dependencies: ["RaidHubFunctions"], path: "functions/authorize-admin", exclude: ["events"]),
         .executableTarget(name: "authorizer", dependencies: ["RaidHubFunctions"], path: "functions/authorizer", exclude: ["events"]),
+        .executableTarget(name: "whoami", dependencies: ["RaidHubFunctions"], path: "functions/whoami", exclude: ["events"]),
         // Lambda and API Gateway for development, without containers.
         .executableTarget(name: "local-runner", dependencies: ["RaidHubLocalRunner"], path: "local-runner", exclude: ["env.json"]),
 
@@ -66,14 +68,14 @@ let package = Package(
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(
             name: "FunctionProcessTests",
-            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer"]),
+            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami"]),
 
     ]
 )

@@ -177,6 +177,44 @@ def authorizer_cases():
     }
 
 
+def whoami_cases():
+    path = "/authorize/whoami"
+    user = {"bungieMembershipId": "12345678", "isAdmin": False, "destinyMembershipIds": "4611686018488107374,4611686018488107375"}
+    admin = {"bungieMembershipId": "7", "isAdmin": True, "destinyMembershipIds": ""}
+    user_answer = {"minted": "<minted>", "success": True, "response": {"bungieMembershipId": "12345678",
+                   "destinyMembershipIds": ["4611686018488107374", "4611686018488107375"], "isAdmin": False}}
+    admin_answer = {"minted": "<minted>", "success": True, "response": {"bungieMembershipId": "7", "destinyMembershipIds": [], "isAdmin": True}}
+
+    def with_authorizer(version, context):
+        event = http_event(version, "GET", path, "", headers={"authorization": "Bearer <checked by the authorizer>"})
+        event["body"] = None
+        if version == 2:
+            event["requestContext"]["authorizer"] = {"lambda": context}
+        else:
+            # REST authorizers pass context values as strings, next to the principal.
+            event["requestContext"]["authorizer"] = {"principalId": context["bungieMembershipId"],
+                                                     **{k: (str(v).lower() if isinstance(v, bool) else v) for k, v in context.items()}}
+        return event
+
+    cases = {}
+    for version, prefix in [(2, "http-v2"), (1, "rest-v1")]:
+        cases[f"{prefix}-success"] = (with_authorizer(version, user), http_answer(version, 200, user_answer))
+        cases[f"{prefix}-success-admin"] = (with_authorizer(version, admin), http_answer(version, 200, admin_answer))
+        unauthorized = http_event(version, "GET", path, "")
+        unauthorized["body"] = None
+        cases[f"{prefix}-unauthorized"] = (unauthorized, http_answer(version, 401, failure("UnauthorizedError", {})))
+        cases[f"{prefix}-method-not-allowed"] = (with_authorizer(version, user) | {"httpMethod": "POST"} if version == 1 else
+                                                 post_whoami(with_authorizer(version, user)),
+                                                 http_answer(version, 405, failure("MethodNotAllowedError", {"allowed": ["GET"]}), {"Allow": "GET"}))
+    return cases
+
+
+def post_whoami(event):
+    event["requestContext"]["http"]["method"] = "POST"
+    event["routeKey"] = "POST /authorize/whoami"
+    return event
+
+
 def write(function, cases):
     folder = os.path.join(ROOT, "functions", function, "events")
     os.makedirs(os.path.join(folder, "expected"), exist_ok=True)
@@ -191,3 +229,4 @@ def write(function, cases):
 write("authorize-user", user_cases())
 write("authorize-admin", admin_cases())
 write("authorizer", authorizer_cases())
+write("whoami", whoami_cases())

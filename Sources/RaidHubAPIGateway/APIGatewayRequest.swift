@@ -15,6 +15,9 @@ public struct APIGatewayRequest: Sendable {
     public let body: [UInt8]?
     /// API Gateway's request id, when the event has one.
     public let requestId: String?
+    /// What a Lambda authorizer passed on: `requestContext.authorizer.lambda` (2.0) or
+    /// `requestContext.authorizer` (1.0); nil when no authorizer ran.
+    public let authorizerContext: JSONObject?
 
     /// Decodes an API Gateway event; anything else is an `InvalidEvent` function error.
     public static func decode(_ event: [UInt8]) throws(APIGatewayEventError) -> APIGatewayRequest {
@@ -41,9 +44,11 @@ public struct APIGatewayRequest: Sendable {
                 for value in member.value.arrayValue ?? [] { if let value = value.stringValue { headers.add(member.key, value) } }
             }
         }
+        let authorizer = context?["authorizer"]?.objectValue
         return APIGatewayRequest(
             format: format, method: method.uppercased(), path: path, headers: headers,
-            body: Self.body(object), requestId: context?["requestId"]?.stringValue)
+            body: Self.body(object), requestId: context?["requestId"]?.stringValue,
+            authorizerContext: format == .version2 ? authorizer?["lambda"]?.objectValue : authorizer)
     }
 
     private static func body(_ event: JSONObject) -> [UInt8]? {

@@ -30,6 +30,9 @@ public struct APIError: Error, Sendable, Equatable {
         APIError(.bodyValidation, details: .issues(issues))
     }
 
+    /// The 401 for a protected route reached without an authorizer's verdict.
+    public static let unauthorized = APIError(.unauthorized)
+
     /// The 405 for a method other than those allowed.
     public static func methodNotAllowed(allowed: [String] = ["POST"]) -> APIError {
         APIError(.methodNotAllowed, details: .allowed(allowed))

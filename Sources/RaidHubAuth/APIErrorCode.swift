@@ -1,6 +1,7 @@
 /// The `code` of a RaidHub error envelope, with the HTTP status it is answered with.
 public enum APIErrorCode: String, Sendable, Equatable, CaseIterable {
     case invalidClientSecret = "InvalidClientSecretError"
+    case unauthorized = "UnauthorizedError"
     case bodyValidation = "BodyValidationError"
     case payloadTooLarge = "PayloadTooLargeError"
     case methodNotAllowed = "MethodNotAllowedError"
@@ -10,6 +11,7 @@ public enum APIErrorCode: String, Sendable, Equatable, CaseIterable {
     public var status: Int {
         switch self {
         case .invalidClientSecret: 403
+        case .unauthorized: 401
         case .bodyValidation: 400
         case .payloadTooLarge: 413
         case .methodNotAllowed: 405

@@ -18,6 +18,16 @@ public enum ResponseEnvelope {
         return APIResponse(status: 200, headers: jsonHeaders, body: writer.bytes)
     }
 
+    /// 200 with any `response` object the caller writes.
+    public static func success(minted: UnixTime, response writeResponse: (inout JSONWriter) -> Void) -> APIResponse {
+        var writer = JSONWriter()
+        writeHead(to: &writer, minted: minted, success: true)
+        writer.key("response")
+        writeResponse(&writer)
+        writer.closeObject()
+        return APIResponse(status: 200, headers: jsonHeaders, body: writer.bytes)
+    }
+
     /// The error's status, with its code and details.
     public static func failure(_ error: APIError, minted: UnixTime) -> APIResponse {
         var writer = JSONWriter()

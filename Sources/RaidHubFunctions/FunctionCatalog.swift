@@ -25,6 +25,13 @@ public enum FunctionCatalog {
         ],
         makeHandler: { try TokenEndpointFunction.admin(environment: $0) })
 
+    /// `whoami`: `GET /authorize/whoami`, the caller's claims, behind the authorizer.
+    public static let whoami = FunctionProcess(
+        name: "whoami",
+        summary: "answers the caller's token claims as the authorizer passed them (GET /authorize/whoami)",
+        variables: [],
+        makeHandler: { _ in WhoAmIFunction() })
+
     /// `authorizer`: the API Gateway Lambda authorizer for protected routes.
     public static let authorizer = FunctionProcess(
         name: "authorizer",

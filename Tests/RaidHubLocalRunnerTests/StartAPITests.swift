@@ -164,4 +164,20 @@ import Testing
         #expect(unknown.status == 404)
         #expect(unknown.body == #"{"Type":"User","message":"Function not found: Nope"}"#)
     }
+
+    /// The project's own protected route, through its own authorizer, with the sample tokens.
+    @Test func servesTheProtectedRouteOfTheProjectTemplate() throws {
+        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        defer { server.stop(); runner.shutdown() }
+        func authorization(_ sample: String) throws -> String {
+            let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/\(sample).json")
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            return try #require((event["headers"] as? [String: String])?["authorization"])
+        }
+        #expect(try RunnerHTTPClient.send("GET", base + "/authorize/whoami").status == 401)
+        #expect(try RunnerHTTPClient.send("GET", base + "/authorize/whoami", headers: ["Authorization": authorization("http-v2-deny-forged")]).status == 403)
+        let me = try RunnerHTTPClient.send("GET", base + "/authorize/whoami", headers: ["Authorization": authorization("http-v2-allow-user")])
+        #expect(me.status == 200)
+        #expect(me.body.hasSuffix(#""success":true,"response":{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374","4611686018488107375"],"isAdmin":false}}"#))
+    }
 }

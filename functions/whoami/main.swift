@@ -1,0 +1,3 @@
+import RaidHubFunctions
+
+FunctionCatalog.whoami.main()
