@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubFunctions", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubFunctions
 import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
@@ -28,5 +29,20 @@ import Testing
         #expect(environment["UNDECLARED"] == nil)
         #expect(environment["EXTRA"] == nil)
         #expect(warnings == ["env file: AuthorizeUserFunction.EXTRA is not declared in the template's Environment.Variables; it is not passed to the function"])
+    }
+
+    /// Every variable the template gives a function is one that function reads, and every
+    /// function that signs or verifies gets the signing keys.
+    @Test func templateEnvironmentMatchesWhatEachFunctionReads() throws {
+        let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+        let catalog = [FunctionCatalog.authorizeUser, FunctionCatalog.authorizeAdmin, FunctionCatalog.authorizer, FunctionCatalog.whoami]
+        #expect(Set(catalog.map(\.name)) == Set(template.functions.map(\.executableName)))
+        for process in catalog {
+            let function = try #require(template.function(named: process.name))
+            let reads = Set(process.variables.map(\.name))
+            #expect(Set(function.environment.keys).isSubset(of: reads), "\(process.name) is given variables it does not read")
+            if reads.contains("JWT_SECRET") { #expect(function.environment.keys.contains("JWT_SECRET"), "\(process.name)") }
+            #expect(function.timeoutSeconds <= 5, "\(process.name): a token call needs milliseconds; a long timeout only delays failure")
+        }
     }
 }
