@@ -41,26 +41,36 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     /// Stops accepting; open connections finish their current request.
+    ///
+    /// Only shuts the listener down: the accept loop closes it on its way out. Closing it here
+    /// would free the descriptor number while the loop may still call `accept` on it, and a
+    /// socket opened meanwhile elsewhere in the process (another server, another instance's
+    /// Runtime API) could reuse the number and have its connections taken by this loop.
     public func stop() {
         let descriptor = lock.withLock { () -> Int32 in
             defer { listener = -1 }
             return listener
         }
-        if descriptor >= 0 {
-            shutdown(descriptor, Int32(SHUT_RDWR))
-            close(descriptor)
-        }
+        if descriptor >= 0 { shutdown(descriptor, Int32(SHUT_RDWR)) }
     }
 
+    private var isStopped: Bool { lock.withLock { listener < 0 } }
+
     private func acceptLoop(_ descriptor: Int32) {
+        defer { close(descriptor) }
         while true {
             let connection = accept(descriptor, nil, nil)
             if connection < 0 {
+                if isStopped { return }
                 if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
                     if errno == EMFILE || errno == ENFILE { usleep(10_000) }  // out of descriptors: let some close
                     continue
                 }
-                return  // the listener was closed by stop()
+                return
+            }
+            if isStopped {
+                close(connection)
+                return
             }
             Thread { [self] in serve(connection) }.start()
         }

@@ -97,3 +97,21 @@ import Testing
         #expect(throws: HTTPServerError.self) { try HTTPServer(port: port) { _ in HTTPResponse(status: 200) }.start() }
     }
 }
+
+@Suite struct HTTPServerStopTests {
+    /// Servers stopped while others start must never answer for them: a stopped server's
+    /// listener number, once reused, used to be accepted on by the old loop.
+    @Test func aStoppedServerNeverTakesAnotherServersConnections() throws {
+        for round in 0..<40 {
+            let old = HTTPServer(port: 0) { _ in HTTPResponse(status: 500) }
+            _ = try old.start()
+            old.stop()
+            let new = HTTPServer(port: 0) { _ in HTTPResponse(status: 200, body: Array("new \(round)".utf8)) }
+            let port = try new.start()
+            defer { new.stop() }
+            let connection = try RawConnection(port: port)
+            connection.send("GET / HTTP/1.1\r\n\r\n")
+            #expect(connection.readResponse()?.body == "new \(round)")
+        }
+    }
+}
