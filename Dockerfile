@@ -14,8 +14,9 @@ RUN test -n "${FUNCTION}" \
     && swift build -c release --static-swift-stdlib --product "${FUNCTION}" \
     && cp "$(swift build -c release --show-bin-path)/${FUNCTION}" /bootstrap
 
-# The Lambda base image for custom runtimes; it carries AWS's runtime interface emulator, so
-# `docker run -p 9000:8080 IMAGE` serves the Lambda Invoke API locally too.
+# The Lambda base image for custom runtimes. Its entrypoint runs ${LAMBDA_RUNTIME_DIR}/bootstrap
+# with CMD as the handler name (which the functions accept and ignore), under AWS's runtime
+# interface emulator when not on Lambda, so `docker run -p 9000:8080 IMAGE` works locally too.
 FROM public.ecr.aws/lambda/provided:al2023
 COPY --from=build /bootstrap /var/runtime/bootstrap
-CMD ["bootstrap"]
+CMD ["handler"]

@@ -19,6 +19,12 @@ enum FunctionMode: Equatable {
             }
             return .success(.singleEvent(path: nil))
         }
+        // Lambda's image entrypoint runs `bootstrap HANDLER` (the image's CMD): a lone word
+        // under the Runtime API is that handler name, not a usage error.
+        if arguments.count == 1, !first.hasPrefix("-"),
+           let hostAndPort = environment[RuntimeAPI.environmentVariable], !hostAndPort.isEmpty {
+            return .success(.runtimeAPI(hostAndPort))
+        }
         switch (first, arguments.count) {
         case ("--help", 1), ("-h", 1):
             return .success(.help)
