@@ -5,7 +5,7 @@
 
 # Build on the official Swift image for Amazon Linux; the binary links the Swift runtime
 # statically, and glibc of Amazon Linux 2 runs unchanged on al2023.
-ARG SWIFT_IMAGE=swift:6.2-amazonlinux2
+ARG SWIFT_IMAGE=swift:6.3-amazonlinux2
 FROM ${SWIFT_IMAGE} AS build
 ARG FUNCTION
 WORKDIR /build
