@@ -13,10 +13,12 @@ let package = Package(
         .library(name: "RaidHubAPIGateway", targets: ["RaidHubAPIGateway"]),
         .library(name: "RaidHubFunctions", targets: ["RaidHubFunctions"]),
         .library(name: "RaidHubLambdaTesting", targets: ["RaidHubLambdaTesting"]),
+        .library(name: "RaidHubBungie", targets: ["RaidHubBungie"]),
         .executable(name: "authorize-user", targets: ["authorize-user"]),
         .executable(name: "authorize-admin", targets: ["authorize-admin"]),
         .executable(name: "authorizer", targets: ["authorizer"]),
         .executable(name: "whoami", targets: ["whoami"]),
+        .executable(name: "authorize-bungie", targets: ["authorize-bungie"]),
         .executable(name: "local-runner", targets: ["local-runner"]),
     ],
     targets: [
@@ -42,6 +44,8 @@ let package = Package(
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
 
+        // Sign in with Bungie.net: the only module that links FoundationNetworking (URLSession).
+        .target(name: "RaidHubBungie", dependencies: ["RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda"]),
         // For users' tests and ours: invoke any handler in-process with an event or a built request.
         .target(name: "RaidHubLambdaTesting", dependencies: ["RaidHubLambda", "RaidHubAPIGateway", "RaidHubJSON"]),
 
@@ -50,6 +54,7 @@ let package = Package(
         .executableTarget(name: "authorize-admin", dependencies: ["RaidHubFunctions"], path: "functions/authorize-admin", exclude: ["events"]),
         .executableTarget(name: "authorizer", dependencies: ["RaidHubFunctions"], path: "functions/authorizer", exclude: ["events"]),
         .executableTarget(name: "whoami", dependencies: ["RaidHubFunctions"], path: "functions/whoami", exclude: ["events"]),
+        .executableTarget(name: "authorize-bungie", dependencies: ["RaidHubBungie"], path: "functions/authorize-bungie", exclude: ["events"]),
         // Lambda and API Gateway for development, without containers.
         .executableTarget(name: "local-runner", dependencies: ["RaidHubLocalRunner"], path: "local-runner", exclude: ["env.json"]),
 
@@ -64,6 +69,9 @@ let package = Package(
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda", "RaidHubLambdaURLSession", "RaidHubHTTP"]),
+        .testTarget(
+            name: "RaidHubBungieTests",
+            dependencies: ["RaidHubBungie", "RaidHubHTTP", "RaidHubLambdaTesting", "RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(

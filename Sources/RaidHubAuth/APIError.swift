@@ -12,6 +12,8 @@ public struct APIError: Error, Sendable, Equatable {
         case limit(Int)
         /// `{"allowed":[...]}`.
         case allowed([String])
+        /// `{"retryAfter":N}`, with a `Retry-After` header.
+        case retryAfter(seconds: Int)
     }
 
     /// The envelope's `code`, which fixes the status.
@@ -40,8 +42,11 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// Headers the answer needs besides `Content-Type` (`Allow` on a 405, RFC 9110 §15.5.6).
     var headers: [String: String] {
-        if case .allowed(let methods) = details { return ["Allow": methods.joined(separator: ", ")] }
-        return [:]
+        switch details {
+        case .allowed(let methods): return ["Allow": methods.joined(separator: ", ")]
+        case .retryAfter(let seconds): return ["Retry-After": String(seconds)]
+        default: return [:]
+        }
     }
 
     /// Writes the `error` object.
@@ -58,6 +63,9 @@ public struct APIError: Error, Sendable, Equatable {
         case .limit(let limit):
             writer.key("limit")
             writer.integer(Int64(limit))
+        case .retryAfter(let seconds):
+            writer.key("retryAfter")
+            writer.integer(Int64(seconds))
         case .allowed(let methods):
             writer.key("allowed")
             writer.openArray()

@@ -2,6 +2,9 @@
 public enum APIErrorCode: String, Sendable, Equatable, CaseIterable {
     case invalidClientSecret = "InvalidClientSecretError"
     case unauthorized = "UnauthorizedError"
+    case invalidAuthorizationCode = "InvalidAuthorizationCodeError"
+    case bungieThrottled = "BungieThrottledError"
+    case bungieService = "BungieServiceError"
     case bodyValidation = "BodyValidationError"
     case payloadTooLarge = "PayloadTooLargeError"
     case methodNotAllowed = "MethodNotAllowedError"
@@ -12,6 +15,9 @@ public enum APIErrorCode: String, Sendable, Equatable, CaseIterable {
         switch self {
         case .invalidClientSecret: 403
         case .unauthorized: 401
+        case .invalidAuthorizationCode: 403
+        case .bungieThrottled: 503
+        case .bungieService: 502
         case .bodyValidation: 400
         case .payloadTooLarge: 413
         case .methodNotAllowed: 405

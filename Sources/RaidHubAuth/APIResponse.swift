@@ -8,6 +8,8 @@ public struct APIResponse: Sendable, Equatable {
     public var body: [UInt8]
     /// The envelope's `code` when this is an error answer, for the log.
     public var errorCode: APIErrorCode?
+    /// Extra fields for the invocation's log line (never a secret, a token or a body).
+    public var logDetails: [String: String] = [:]
 
     /// An answer with these parts.
     public init(status: Int, headers: [String: String] = [:], body: [UInt8] = [], errorCode: APIErrorCode? = nil) {

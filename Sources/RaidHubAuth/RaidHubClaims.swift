@@ -3,6 +3,9 @@ import RaidHubJSON
 /// What a RaidHub token says: who the player is, which Destiny accounts are theirs, whether they
 /// are an admin, and when the token was issued and expires.
 public struct RaidHubClaims: Sendable, Equatable {
+    /// The most Destiny membership ids one token carries.
+    public static let maximumDestinyMembershipIds = 64
+
     /// The player's Bungie.net membership id.
     public var bungieMembershipId: MembershipId
     /// The player's Destiny membership ids (empty for admin tokens).

@@ -4,7 +4,7 @@ import RaidHubJSON
 /// caller learns everything wrong with a body at once.
 struct RequestFields {
     /// The most destiny membership ids one token carries.
-    static let maximumDestinyMembershipIds = 64
+    static let maximumDestinyMembershipIds = RaidHubClaims.maximumDestinyMembershipIds
 
     let object: JSONObject
     private(set) var issues: [ValidationIssue] = []

@@ -24,9 +24,10 @@ public struct InvocationLog: Sendable {
     public func invocation(requestId: String, outcome: InvocationOutcome, durationMicroseconds: Int64) {
         line(level: "info", requestId: requestId) { writer in
             switch outcome {
-            case .http(let status, let errorCode):
+            case .http(let status, let errorCode, let details):
                 writer.key("status"); writer.integer(Int64(status))
                 if let errorCode { writer.key("errorCode"); writer.string(errorCode) }
+                for (key, value) in details.sorted(by: { $0.key < $1.key }) { writer.key(key); writer.string(value) }
             case .authorization(let allowed, let reason):
                 writer.key("decision"); writer.string(allowed ? "allow" : "deny")
                 if let reason { writer.key("reason"); writer.string(reason) }

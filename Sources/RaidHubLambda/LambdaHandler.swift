@@ -23,8 +23,8 @@ public struct InvocationOutput: Sendable, Equatable {
 
 /// What happened, in the words of the log line.
 public enum InvocationOutcome: Sendable, Equatable {
-    /// An HTTP answer: its status and, for an error, the envelope's code.
-    case http(status: Int, errorCode: String?)
+    /// An HTTP answer: its status, for an error the envelope's code, and extra log fields.
+    case http(status: Int, errorCode: String?, details: [String: String] = [:])
     /// An authorizer's decision and, for a deny, why.
     case authorization(allowed: Bool, reason: String?)
 }

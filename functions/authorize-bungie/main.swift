@@ -1,0 +1,3 @@
+import RaidHubBungie
+
+BungieFunctionCatalog.authorizeBungie.main()
