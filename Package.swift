@@ -76,14 +76,14 @@ let package = Package(
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubFunctions", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(
             name: "FunctionProcessTests",
-            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami"]),
+            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie"]),
 
     ]
 )

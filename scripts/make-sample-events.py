@@ -177,6 +177,23 @@ def authorizer_cases():
     }
 
 
+def bungie_cases():
+    """Only the answers that need no Bungie.net: the function's tests cover the calls against a fake."""
+    path = "/authorize/bungie"
+    too_large = '{"code":"' + "x" * 65536 + '"}'
+    cases = {}
+    for version, prefix in [(2, "http-v2"), (1, "rest-v1")]:
+        cases[f"{prefix}-missing-code"] = (http_event(version, "POST", path, "{}"), http_answer(version, 400, failure(
+            "BodyValidationError", {"issues": [{"path": ["code"], "code": "invalid_type", "message": "Required"}]})))
+        cases[f"{prefix}-invalid-code"] = (http_event(version, "POST", path, '{"code":"not a code"}'), http_answer(version, 400, failure(
+            "BodyValidationError", {"issues": [{"path": ["code"], "code": "invalid_string", "message": "Expected visible ASCII characters only"}]})))
+        cases[f"{prefix}-payload-too-large"] = (http_event(version, "POST", path, too_large),
+                                                http_answer(version, 413, failure("PayloadTooLargeError", {"limit": 65536})))
+        cases[f"{prefix}-method-not-allowed"] = (http_event(version, "GET", path, ""),
+                                                 http_answer(version, 405, failure("MethodNotAllowedError", {"allowed": ["POST"]}), {"Allow": "POST"}))
+    return cases
+
+
 def whoami_cases():
     path = "/authorize/whoami"
     user = {"bungieMembershipId": "12345678", "isAdmin": False, "destinyMembershipIds": "4611686018488107374,4611686018488107375"}
@@ -230,3 +247,4 @@ write("authorize-user", user_cases())
 write("authorize-admin", admin_cases())
 write("authorizer", authorizer_cases())
 write("whoami", whoami_cases())
+write("authorize-bungie", bungie_cases())

@@ -9,7 +9,7 @@ struct OpenAPIConformanceTests {
     @Test func sampleEventsAndAnswersConformToTheDescription() throws {
         let environment = try DevelopmentEnvironment.parameters()
         var exchanges: [[String: Any]] = []
-        for function in ["authorize-user", "authorize-admin", "whoami"] {
+        for function in ["authorize-user", "authorize-admin", "whoami", "authorize-bungie"] {
             for eventURL in try DevelopmentEnvironment.sampleEvents(of: function) {
                 let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: eventURL)) as? [String: Any])
                 let run = try FunctionExecutable(function).run(["--event", eventURL.path], environment: environment)

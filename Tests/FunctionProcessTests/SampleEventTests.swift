@@ -6,7 +6,7 @@ import Testing
 
 /// Every sample event, through the built executable, gets exactly the answer written for it.
 @Suite struct SampleEventTests {
-    static let functions = ["authorize-user", "authorize-admin", "authorizer", "whoami"]
+    static let functions = ["authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie"]
 
     @Test(arguments: functions)
     func everySampleEventGetsItsExactAnswer(function: String) throws {

@@ -180,4 +180,30 @@ import Testing
         #expect(me.status == 200)
         #expect(me.body.hasSuffix(#""success":true,"response":{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374","4611686018488107375"],"isAdmin":false}}"#))
     }
+
+    /// Sign-in with Bungie through start-api, the env file pointing the function at a fake
+    /// Bungie.net on loopback.
+    @Test func signsInWithBungieThroughTheRunner() throws {
+        let fake = HTTPServer(port: 0) { request in
+            switch request.path {
+            case "/platform/app/oauth/token/":
+                HTTPResponse(status: 200, body: Array(#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"membership_id":"777"}"#.utf8))
+            default:
+                HTTPResponse(status: 200, body: Array(#"{"Response":{"destinyMemberships":[{"membershipId":"4611686018488107374"}]},"ErrorCode":1,"ThrottleSeconds":0,"ErrorStatus":"Success"}"#.utf8))
+            }
+        }
+        let fakePort = try fake.start()
+        defer { fake.stop() }
+        var envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
+        envFile.perFunction["AuthorizeBungieFunction"] = ["BUNGIE_BASE_URL": "http://127.0.0.1:\(fakePort)"]
+        let runner = LocalRunner(template: try Self.projectTemplate(), environmentFile: envFile, executablesDirectory: FunctionExecutable.directory, log: LambdaLog { _ in })
+        let emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1")
+        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        let base = "http://127.0.0.1:\(try server.start())"
+        defer { server.stop(); runner.shutdown() }
+        let answer = try RunnerHTTPClient.send("POST", base + "/authorize/bungie", body: Data(#"{"code":"abc"}"#.utf8))
+        #expect(answer.status == 200)
+        #expect(answer.body.contains(#""success":true,"response":{"value":"eyJ"#))
+        #expect(try RunnerHTTPClient.send("POST", base + "/authorize/bungie", body: Data("{}".utf8)).status == 400)
+    }
 }

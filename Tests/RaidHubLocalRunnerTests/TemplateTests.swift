@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubBungie
 import RaidHubFunctions
 import RaidHubLocalRunner
 import RaidHubTestSupport
@@ -10,7 +11,7 @@ import Testing
         let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
         let folders = try FileManager.default.contentsOfDirectory(atPath: DevelopmentEnvironment.root.appendingPathComponent("functions").path)
         #expect(Set(template.functions.map(\.executableName)) == Set(folders))
-        #expect(template.routes.map { "\($0.method) \($0.path)" }.sorted() == ["GET /authorize/whoami", "POST /authorize/admin", "POST /authorize/user"])
+        #expect(template.routes.map { "\($0.method) \($0.path)" }.sorted() == ["GET /authorize/whoami", "POST /authorize/admin", "POST /authorize/bungie", "POST /authorize/user"])
         #expect(template.routes.first { $0.path == "/authorize/whoami" }?.authorizerFunctionId == "AuthorizerFunction")
         #expect(template.routes.filter { $0.path.hasPrefix("/authorize/") && $0.method == "POST" }.allSatisfy { $0.authorizerFunctionId == nil })
         let user = try #require(template.function(named: "authorize-user"))
@@ -35,14 +36,15 @@ import Testing
     /// function that signs or verifies gets the signing keys.
     @Test func templateEnvironmentMatchesWhatEachFunctionReads() throws {
         let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
-        let catalog = [FunctionCatalog.authorizeUser, FunctionCatalog.authorizeAdmin, FunctionCatalog.authorizer, FunctionCatalog.whoami]
+        let catalog = [FunctionCatalog.authorizeUser, FunctionCatalog.authorizeAdmin, FunctionCatalog.authorizer, FunctionCatalog.whoami,
+                       BungieFunctionCatalog.authorizeBungie]
         #expect(Set(catalog.map(\.name)) == Set(template.functions.map(\.executableName)))
         for process in catalog {
             let function = try #require(template.function(named: process.name))
             let reads = Set(process.variables.map(\.name))
             #expect(Set(function.environment.keys).isSubset(of: reads), "\(process.name) is given variables it does not read")
             if reads.contains("JWT_SECRET") { #expect(function.environment.keys.contains("JWT_SECRET"), "\(process.name)") }
-            #expect(function.timeoutSeconds <= 5, "\(process.name): a token call needs milliseconds; a long timeout only delays failure")
+            #expect(function.timeoutSeconds <= (process.name == "authorize-bungie" ? 10 : 5), "\(process.name): a short timeout fails fast")
         }
     }
 }
