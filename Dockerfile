@@ -8,6 +8,11 @@
 ARG SWIFT_IMAGE=swift:6.3-amazonlinux2
 FROM ${SWIFT_IMAGE} AS build
 ARG FUNCTION
+# authorize-bungie calls Bungie.net with URLSession: static FoundationNetworking needs libcurl's
+# headers here (the al2023 runtime image has libcurl itself). Not pinned: the Swift image moves
+# with Amazon Linux's security updates.
+# hadolint ignore=DL3033
+RUN yum -y install libcurl-devel && yum clean all
 WORKDIR /build
 COPY . .
 RUN test -n "${FUNCTION}" \
