@@ -24,7 +24,9 @@ public struct JSONObject: Sendable, Equatable {
 
     /// The value of the member named `key`, or nil when there is none.
     public subscript(key: String) -> JSONValue? {
-        for member in members where member.key == key {
+        // Lengths first: O(1) for native strings, and most keys of an object differ in length.
+        let length = key.utf8.count
+        for member in members where member.key.utf8.count == length && member.key == key {
             return member.value
         }
         return nil
