@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 for product in authorize-user authorizer; do
   swift build -c release --static-swift-stdlib --product "$product" >/dev/null
 done
-# Development-only configuration from local-runner/env.json.
-eval "$(python3 -c "import json,shlex; print(' '.join('export %s=%s' % (k, shlex.quote(v)) for k, v in json.load(open('local-runner/env.json'))['Parameters'].items()))")"
+
+source scripts/dev-env.sh
 event=functions/authorize-user/events/http-v2-success.json
 echo "== cold start: one stdin invocation (40 runs)"
 references=("cat=cat")

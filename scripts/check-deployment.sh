@@ -19,7 +19,7 @@ fi
 # What `docker build` would compile for each function, then a smoke run of each binary on a
 # sample event from stdin with the development secrets.
 functions=$(ls functions)
-eval "$(python3 -c "import json,shlex; print(' '.join('export %s=%s' % (k, shlex.quote(v)) for k, v in json.load(open('local-runner/env.json'))['Parameters'].items()))")"
+source scripts/dev-env.sh
 for function in $functions; do
   echo "== swift build -c release --static-swift-stdlib --product $function"
   swift build -c release --static-swift-stdlib --product "$function"
