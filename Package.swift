@@ -64,7 +64,7 @@ let package = Package(
             path: "Benchmarks/raidhub-benchmarks"
         ),
 
-        .target(name: "RaidHubTestSupport", path: "Tests/RaidHubTestSupport"),
+        .target(name: "RaidHubTestSupport", dependencies: ["RaidHubAuth", "RaidHubJWT"], path: "Tests/RaidHubTestSupport"),
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
