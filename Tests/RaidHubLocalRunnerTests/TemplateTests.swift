@@ -47,4 +47,16 @@ import Testing
             #expect(function.timeoutSeconds <= (process.name == "authorize-bungie" ? 10 : 5), "\(process.name): a short timeout fails fast")
         }
     }
+
+    @Test func saysWhichCommandBuildsAMissingExecutable() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-executables-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+        let runner = LocalRunner(template: template, environmentFile: EnvironmentFile(), executablesDirectory: empty, log: LambdaLog { _ in })
+        #expect {
+            _ = try runner.invoke("AuthorizerFunction", event: [])
+        } throws: { error in
+            "\(error)".hasSuffix("is missing: run `swift build --product authorizer`")
+        }
+    }
 }
