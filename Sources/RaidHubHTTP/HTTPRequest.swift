@@ -13,7 +13,7 @@ public struct HTTPRequest: Sendable, Equatable {
 
     /// The value of the first field named `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        headers.first(named: name)
     }
 
     /// The path, without the query.
@@ -38,5 +38,13 @@ public struct HTTPField: Sendable, Equatable {
     public init(name: String, value: String) {
         self.name = name
         self.value = value
+    }
+}
+
+extension [HTTPField] {
+    /// The value of the first field named `name`, compared case-insensitively.
+    func first(named name: String) -> String? {
+        let wanted = name.lowercased()
+        return first { $0.name.lowercased() == wanted }?.value
     }
 }

@@ -14,7 +14,7 @@ public struct HTTPResponseParser: Sendable {
 
         /// The first field named `name`, compared case-insensitively.
         public func header(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+            headers.first(named: name)
         }
     }
 
