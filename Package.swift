@@ -24,62 +24,70 @@ let package = Package(
     targets: [
         // Strict JSON reading (duplicate keys detected) and compact JSON writing.
         .target(name: "RaidHubJSON"),
+        // Instants, the wall clock and their ISO 8601 form: token times and log timestamps.
+        .target(name: "RaidHubTime"),
         // SHA-256, HMAC-SHA256, base64url and compact HS256 JWS.
         .target(name: "RaidHubJWT", dependencies: ["RaidHubJSON"]),
         // RaidHub's requests, tokens, envelopes and configuration.
-        .target(name: "RaidHubAuth", dependencies: ["RaidHubJWT", "RaidHubJSON"]),
+        .target(name: "RaidHubAuth", dependencies: ["RaidHubJWT", "RaidHubJSON", "RaidHubTime"]),
 
         // The Lambda invocation: handler protocol, Runtime API client and loop, process entry point.
-        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON", "RaidHubHTTP"]),
+        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON", "RaidHubHTTP", "RaidHubTime"]),
         // The Runtime API client over URLSession, for functions that prefer it (not the default).
         .target(name: "RaidHubLambdaURLSession", dependencies: ["RaidHubLambda"]),
         // API Gateway's events and answers: HTTP API 2.0, REST 1.0, authorizers.
         .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"]),
-        // HTTP/1.1 on raw bytes: request parsing with limits, response serialisation (local-runner).
+        // HTTP/1.1 on raw bytes: request and response parsing with limits, serialisation, and the
+        // blocking client the functions reach the Runtime API with.
         .target(name: "RaidHubHTTP"),
+        // The HTTP/1.1 server on POSIX sockets: local-runner's (and tests'), never a function's.
+        .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP"]),
         // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
         .target(name: "RaidHubYAML"),
         // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.
-        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
+        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
-        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT"]),
+        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"]),
 
         // Sign in with Bungie.net: the only module that links FoundationNetworking (URLSession).
-        .target(name: "RaidHubBungie", dependencies: ["RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda"]),
+        .target(name: "RaidHubBungie", dependencies: ["RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda", "RaidHubTime"]),
         // For users' tests and ours: invoke any handler in-process with an event or a built request.
-        .target(name: "RaidHubLambdaTesting", dependencies: ["RaidHubLambda", "RaidHubAPIGateway", "RaidHubJSON"]),
+        .target(name: "RaidHubLambdaTesting", dependencies: ["RaidHubLambda", "RaidHubAPIGateway", "RaidHubJSON", "RaidHubHTTP", "RaidHubHTTPServer"]),
 
         // One executable per function; each main.swift only starts its FunctionCatalog entry.
-        .executableTarget(name: "authorize-user", dependencies: ["RaidHubFunctions"], path: "functions/authorize-user", exclude: ["events"]),
-        .executableTarget(name: "authorize-admin", dependencies: ["RaidHubFunctions"], path: "functions/authorize-admin", exclude: ["events"]),
-        .executableTarget(name: "authorizer", dependencies: ["RaidHubFunctions"], path: "functions/authorizer", exclude: ["events"]),
-        .executableTarget(name: "whoami", dependencies: ["RaidHubFunctions"], path: "functions/whoami", exclude: ["events"]),
+        // The token functions link only the standard library and Glibc, so each is built as a
+        // fully static executable: the binary is the whole function (no loader, no .so files).
+        tokenFunction("authorize-user"),
+        tokenFunction("authorize-admin"),
+        tokenFunction("authorizer"),
+        tokenFunction("whoami"),
         .executableTarget(name: "authorize-bungie", dependencies: ["RaidHubBungie"], path: "functions/authorize-bungie", exclude: ["events"]),
         // Lambda and API Gateway for development, without containers.
         .executableTarget(name: "local-runner", dependencies: ["RaidHubLocalRunner"], path: "local-runner", exclude: ["env.json"]),
 
         .executableTarget(
             name: "raidhub-benchmarks",
-            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubFunctions", "RaidHubLambda"],
+            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubFunctions", "RaidHubLambda", "RaidHubTime", "RaidHubHTTP", "RaidHubLambdaTesting", "RaidHubLambdaURLSession"],
             path: "Benchmarks/raidhub-benchmarks"
         ),
 
-        .target(name: "RaidHubTestSupport", dependencies: ["RaidHubAuth", "RaidHubJWT"], path: "Tests/RaidHubTestSupport"),
+        .target(name: "RaidHubTestSupport", dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTime"], path: "Tests/RaidHubTestSupport"),
+        .testTarget(name: "RaidHubTimeTests", dependencies: ["RaidHubTime", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
-        .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTestSupport"]),
-        .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda", "RaidHubLambdaURLSession", "RaidHubHTTP"]),
+        .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTime", "RaidHubTestSupport"]),
+        .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda", "RaidHubLambdaURLSession", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubTime"]),
         .testTarget(
             name: "RaidHubBungieTests",
-            dependencies: ["RaidHubBungie", "RaidHubHTTP", "RaidHubLambdaTesting", "RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),
-        .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubTestSupport"]),
+            dependencies: ["RaidHubBungie", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubLambdaTesting", "RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),
+        .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
-            dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport"]),
+            dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(
             name: "FunctionProcessTests",
@@ -87,3 +95,13 @@ let package = Package(
 
     ]
 )
+
+/// A token function's executable: `functions/NAME/main.swift`, linked in release builds as a
+/// fully static executable (glibc's static libraries come with `libc6-dev` on Debian,
+/// `glibc-static` on Amazon Linux). Debug builds stay dynamic: the test bundle links the
+/// executables' modules, and a linker flag given here reaches that link too.
+func tokenFunction(_ name: String) -> Target {
+    .executableTarget(
+        name: name, dependencies: ["RaidHubFunctions"], path: "functions/\(name)", exclude: ["events"],
+        linkerSettings: [.unsafeFlags(["-static-executable"], .when(configuration: .release))])
+}

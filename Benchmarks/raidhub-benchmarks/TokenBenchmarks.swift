@@ -1,5 +1,6 @@
 import RaidHubAuth
 import RaidHubJWT
+import RaidHubTime
 
 /// The hot paths of issue #2: minting, verifying, a whole `/authorize/user` body, and SHA-256.
 enum TokenBenchmarks {

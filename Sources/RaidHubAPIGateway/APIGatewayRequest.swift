@@ -1,4 +1,3 @@
-import Foundation
 import RaidHubJSON
 
 /// An HTTP request as API Gateway delivers it, in either payload format, as one value.
@@ -54,6 +53,6 @@ public struct APIGatewayRequest: Sendable {
     private static func body(_ event: JSONObject) -> [UInt8]? {
         guard case .string(let text)? = event["body"] else { return [] }
         guard event["isBase64Encoded"] == .bool(true) else { return Array(text.utf8) }
-        return Data(base64Encoded: text).map(Array.init)
+        return Base64.decode(text)
     }
 }

@@ -1,3 +1,5 @@
+import RaidHubTime
+
 /// A freshly signed token and the instant it expires.
 public struct MintedToken: Sendable, Equatable {
     /// The compact JWT.

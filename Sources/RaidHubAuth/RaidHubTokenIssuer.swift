@@ -1,4 +1,5 @@
 import RaidHubJWT
+import RaidHubTime
 
 /// Signs RaidHub tokens with the current key.
 public struct RaidHubTokenIssuer: Sendable {

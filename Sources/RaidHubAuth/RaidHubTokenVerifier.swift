@@ -1,4 +1,5 @@
 import RaidHubJWT
+import RaidHubTime
 
 /// Accepts RaidHub tokens signed with the current or previous key and returns their claims.
 public struct RaidHubTokenVerifier: Sendable {

@@ -1,4 +1,5 @@
 import RaidHubJSON
+import RaidHubTime
 
 /// Writes RaidHub's response envelopes: `{"minted":…,"success":true,"response":{…}}` and
 /// `{"minted":…,"success":false,"code":…,"error":{…}}`.

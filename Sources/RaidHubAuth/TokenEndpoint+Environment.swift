@@ -1,4 +1,5 @@
 import RaidHubJWT
+import RaidHubTime
 
 extension TokenEndpoint where Request == UserTokenRequest {
     /// Configured from `JWT_SECRET`, `JWT_SECRET_PREVIOUS` and `CLIENT_SECRET`.

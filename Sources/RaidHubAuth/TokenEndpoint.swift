@@ -1,4 +1,5 @@
 import RaidHubJWT
+import RaidHubTime
 
 /// An endpoint that trades a valid request presenting the right secret for a token:
 /// `POST /authorize/user` (`UserTokenEndpoint`) and `POST /authorize/admin` (`AdminTokenEndpoint`).

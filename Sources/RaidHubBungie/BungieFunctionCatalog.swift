@@ -2,6 +2,7 @@ import RaidHubAuth
 import RaidHubFunctions
 import RaidHubJWT
 import RaidHubLambda
+import RaidHubTime
 
 /// `authorize-bungie` as its executable runs it. Kept apart from `FunctionCatalog` because it is
 /// the only function that needs FoundationNetworking (for Bungie.net); the others stay free of it.

@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubAuth
 import RaidHubJWT
+import RaidHubTime
 
 /// `POST /authorize/bungie`: trades the code of Bungie.net's OAuth flow for the RaidHub user
 /// token of the player Bungie says it is, so no shared client secret is involved.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The routes only admin tokens may call, as path prefixes (`/admin` covers `/admin` and
 /// `/admin/...`, not `/administrators`).
 public struct AdminRoutes: Sendable, Equatable {
@@ -15,7 +13,7 @@ public struct AdminRoutes: Sendable, Equatable {
     public init(configuration: String) throws(AdminRoutesError) {
         var prefixes: [String] = []
         for part in configuration.split(separator: ",") {
-            var prefix = part.trimmingCharacters(in: .whitespaces)
+            var prefix = part.trimmingSpaces()
             guard !prefix.isEmpty else { continue }
             guard prefix.hasPrefix("/") else { throw AdminRoutesError(prefix: prefix) }
             while prefix.count > 1, prefix.hasSuffix("/") { prefix.removeLast() }

@@ -2,6 +2,7 @@ import RaidHubAPIGateway
 import RaidHubAuth
 import RaidHubJWT
 import RaidHubLambda
+import RaidHubTime
 
 /// The Lambda authorizer guarding RaidHub's protected routes: a valid token is allowed (admin
 /// routes only for admin tokens) with its claims as context; anything else is a clean deny.

@@ -1,4 +1,3 @@
-import Foundation
 import RaidHubAPIGateway
 
 /// Finds the token in an authorizer request: `Authorization: Bearer <token>` (scheme in any
@@ -26,13 +25,25 @@ enum BearerCredential {
     }
 
     private static func bearer(_ value: String, allowBare: Bool) -> Result<String, Problem> {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        let trimmed = value.trimmingSpaces()
         let words = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         if words.count == 2, words[0].lowercased() == "bearer" {
-            let token = words[1].trimmingCharacters(in: .whitespaces)
+            let token = words[1].trimmingSpaces()
             return token.isEmpty || token.contains(" ") ? .failure(.malformed) : .success(token)
         }
         if allowBare, words.count == 1, !trimmed.isEmpty { return .success(trimmed) }
         return .failure(trimmed.isEmpty ? .missing : .malformed)
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing tabs and space separators (Unicode category Zs): the set
+    /// Foundation's `CharacterSet.whitespaces` trims, read from the standard library's own
+    /// Unicode tables so the functions need neither Foundation nor ICU.
+    func trimmingSpaces() -> String {
+        let isSpace = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -1,6 +1,7 @@
 import RaidHubAPIGateway
 import RaidHubAuth
 import RaidHubLambda
+import RaidHubTime
 
 /// A POST endpoint as a Lambda handler (`authorize-user`, `authorize-admin`, `authorize-bungie`):
 /// an API Gateway event in, the endpoint's answer out in the event's payload format.

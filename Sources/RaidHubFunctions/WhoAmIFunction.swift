@@ -2,6 +2,7 @@ import RaidHubAPIGateway
 import RaidHubAuth
 import RaidHubJSON
 import RaidHubLambda
+import RaidHubTime
 
 /// `GET /authorize/whoami`, behind the authorizer: answers the caller's claims as the authorizer
 /// passed them, so a website can check a token and learn whose it is. It holds no secret: the

@@ -41,6 +41,17 @@ public struct HTTPField: Sendable, Equatable {
     }
 }
 
+extension HTTPField {
+    /// `bytes` without leading and trailing spaces and tabs, the optional white space (`OWS`) of
+    /// RFC 9110 §5.6.3 around field values and list elements.
+    static func trimmingOptionalWhiteSpace<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {
+        let isWhiteSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        let start = bytes.firstIndex { !isWhiteSpace($0) } ?? bytes.endIndex
+        let end = bytes[start...].lastIndex { !isWhiteSpace($0) }.map { bytes.index(after: $0) } ?? start
+        return bytes[start..<end]
+    }
+}
+
 extension [HTTPField] {
     /// The value of the first field named `name`, compared case-insensitively.
     func first(named name: String) -> String? {

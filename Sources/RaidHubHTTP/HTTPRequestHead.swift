@@ -1,5 +1,3 @@
-import Foundation
-
 /// The request line and header fields of one request, checked strictly: the server sits in front
 /// of functions that trust what it passes on, so anything ambiguous is refused, not guessed.
 struct HTTPRequestHead {
@@ -31,7 +29,7 @@ struct HTTPRequestHead {
         fields = try lines.map(Self.field)
         framing = try Self.framing(fields)
         let connection = fields.filter { $0.name.lowercased() == "connection" }.map { $0.value.lowercased() }.joined(separator: ",")
-        let options = connection.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let options = connection.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: HTTPField.trimmingOptionalWhiteSpace($0), as: UTF8.self) }
         keepAlive = version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")
     }
 
@@ -61,7 +59,7 @@ struct HTTPRequestHead {
         guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else { throw .malformed("header value") }
         return HTTPField(
             name: String(decoding: line[line.startIndex..<colon], as: UTF8.self),
-            value: String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces))
+            value: String(decoding: HTTPField.trimmingOptionalWhiteSpace(value), as: UTF8.self))
     }
 
     /// RFC 9112 §6: chunked wins, but a request with both framings is refused (the classic

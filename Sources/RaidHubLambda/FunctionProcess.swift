@@ -1,4 +1,7 @@
-import Foundation
+import RaidHubTime
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A function executable's whole life: read the mode from the arguments and the environment,
 /// build the handler from the environment, then serve one event or the Runtime API loop.
@@ -29,18 +32,20 @@ public struct FunctionProcess: Sendable {
 
     /// Runs with the real arguments and environment; exits with the status `run` returns.
     public func main() -> Never {
-        exit(run(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+        // A closed log pipe must not kill a function that can still answer its invocations.
+        signal(SIGPIPE, SIG_IGN)
+        exit(run(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessEnvironment.current()))
     }
 
     /// Runs and returns the exit status: 0 when served, 1 when the function could not serve at
     /// all (configuration, unreadable input, Runtime API gone), 2 for a usage error.
     public func run(arguments: [String], environment: [String: String]) -> Int32 {
-        let log = InvocationLog.standardError(functionName: name)
+        let log = InvocationLog.standardError(functionName: name, settings: LogSettings(environment: environment))
         let mode: FunctionMode
         switch FunctionMode.parse(arguments: arguments, environment: environment) {
         case .success(let parsed): mode = parsed
         case .failure(let usage):
-            FileHandle.standardError.write(Data("\(name): \(usage.message)\nRun '\(name) --help' for usage.\n".utf8))
+            POSIXFile.write(Array("\(name): \(usage.message)\nRun '\(name) --help' for usage.\n".utf8), to: 2)
             return 2
         }
         switch mode {
@@ -65,16 +70,15 @@ public struct FunctionProcess: Sendable {
             try? client.sendInitError(failure)
             return 1
         }
-        let loop = RuntimeLoop(client: client, handler: handler, log: log) { traceId in
-            if let traceId { setenv(RuntimeAPI.traceIdEnvironmentVariable, traceId, 1) } else { unsetenv(RuntimeAPI.traceIdEnvironmentVariable) }
-        }
+        let traceIdVariable = ReusedEnvironmentVariable(name: RuntimeAPI.traceIdEnvironmentVariable)
+        let loop = RuntimeLoop(client: client, handler: handler, log: log) { traceIdVariable.set($0) }
         _ = loop.run()
         return 1
     }
 
     var helpText: String {
         let width = (variables.map(\.name.count).max() ?? 0) + 2
-        let variableLines = variables.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.rule }
+        let variableLines = variables.map { "  " + $0.name + String(repeating: " ", count: width - $0.name.count) + $0.rule }
         return """
         \(name): \(summary)
 

@@ -1,28 +1,41 @@
-import Foundation
 import RaidHubJSON
+import RaidHubTime
 
-/// Writes one JSON line per invocation, and one per loop event, to a sink (stderr in a function).
+/// Writes one line per invocation, and one per loop event, to a sink (stderr in a function),
+/// in the format and from the level Lambda's logging controls ask for (`LogSettings`).
 /// Lines carry ids, outcomes and timings only: never a secret, a token or a body.
 public struct InvocationLog: Sendable {
     private let functionName: String
+    private let settings: LogSettings
+    private let clock: any WallClock
     private let write: @Sendable (String) -> Void
 
-    /// A log for `functionName` that hands each line to `write`.
-    public init(functionName: String, write: @escaping @Sendable (String) -> Void) {
+    /// A log for `functionName` that hands each line (without its newline) to `write`.
+    public init(
+        functionName: String, settings: LogSettings = LogSettings(), clock: any WallClock = SystemWallClock(),
+        write: @escaping @Sendable (String) -> Void
+    ) {
         self.functionName = functionName
+        self.settings = settings
+        self.clock = clock
         self.write = write
     }
 
     /// A log that writes to standard error, the function's log stream on Lambda.
-    public static func standardError(functionName: String) -> InvocationLog {
-        InvocationLog(functionName: functionName) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+    public static func standardError(functionName: String, settings: LogSettings) -> InvocationLog {
+        InvocationLog(functionName: functionName, settings: settings) { line in
+            POSIXFile.write(Array(line.utf8) + [0x0A], to: 2)
         }
     }
 
     /// The line for one served invocation.
     public func invocation(requestId: String, outcome: InvocationOutcome, durationMicroseconds: Int64) {
-        line(level: "info", requestId: requestId) { writer in
+        let message: String
+        switch outcome {
+        case .http(let status, let errorCode, _): message = "status \(status)" + (errorCode.map { " \($0)" } ?? "")
+        case .authorization(let allowed, let reason): message = allowed ? "allow" : "deny" + (reason.map { ": \($0)" } ?? "")
+        }
+        line(.info, requestId: requestId, message: message) { writer in
             switch outcome {
             case .http(let status, let errorCode, let details):
                 writer.key("status"); writer.integer(Int64(status))
@@ -38,26 +51,36 @@ public struct InvocationLog: Sendable {
 
     /// The line for an invocation that failed, or a failure outside any invocation.
     public func failure(requestId: String?, _ error: FunctionError, durationMicroseconds: Int64? = nil) {
-        line(level: "error", requestId: requestId) { writer in
+        line(.error, requestId: requestId, message: error.message) { writer in
             writer.key("errorType"); writer.string(error.code.rawValue)
-            writer.key("message"); writer.string(error.message)
             if let durationMicroseconds { writer.key("durationUs"); writer.integer(durationMicroseconds) }
         }
     }
 
     /// A line about the loop itself (the Runtime API failing, an event dropped).
-    public func event(level: String, _ message: String) {
-        line(level: level, requestId: nil) { writer in
-            writer.key("message"); writer.string(message)
-        }
+    public func event(_ level: LogSettings.Level, _ message: String) {
+        line(level, requestId: nil, message: message) { _ in }
     }
 
-    private func line(level: String, requestId: String?, fields: (inout JSONWriter) -> Void) {
+    /// Text keeps the field order the functions have always written (`level`, `function`,
+    /// `requestId`, then the fields, the message among them); JSON leads with Lambda's keys.
+    private func line(_ level: LogSettings.Level, requestId: String?, message: String, fields: (inout JSONWriter) -> Void) {
+        guard level >= settings.minimumLevel else { return }
         var writer = JSONWriter()
         writer.openObject()
-        writer.key("level"); writer.string(level)
-        writer.key("function"); writer.string(functionName)
-        if let requestId { writer.key("requestId"); writer.string(requestId) }
+        switch settings.format {
+        case .text:
+            writer.key("level"); writer.string(level.name.lowercased())
+            writer.key("function"); writer.string(functionName)
+            if let requestId { writer.key("requestId"); writer.string(requestId) }
+            if level >= .error || requestId == nil { writer.key("message"); writer.string(message) }
+        case .json:
+            writer.key("timestamp"); writer.string(clock.now().iso8601)
+            writer.key("level"); writer.string(level.name)
+            if let requestId { writer.key("requestId"); writer.string(requestId) }
+            writer.key("message"); writer.string(message)
+            writer.key("function"); writer.string(functionName)
+        }
         fields(&writer)
         writer.closeObject()
         write(String(decoding: writer.bytes, as: UTF8.self))

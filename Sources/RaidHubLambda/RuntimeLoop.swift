@@ -25,7 +25,7 @@ public struct RuntimeLoop: Sendable {
                 case .success(let invocation):
                     try serve(invocation)
                 case .failure(.missingRequestId):
-                    log.event(level: "error", "an event arrived without \(RuntimeAPI.Header.requestId); it cannot be answered")
+                    log.event(.error, "an event arrived without \(RuntimeAPI.Header.requestId); it cannot be answered")
                 case .failure(.invalid(let requestId, let header)):
                     let error = FunctionError(.invalidInvocation, "missing or malformed \(header) header")
                     log.failure(requestId: requestId, error)
@@ -33,9 +33,9 @@ public struct RuntimeLoop: Sendable {
                 }
             } catch .unexpectedStatus(let status) {
                 // The Runtime API refused one call (e.g. 400 for an unknown id): that invocation is over.
-                log.event(level: "error", "the Runtime API answered \(status); continuing with the next event")
+                log.event(.error, "the Runtime API answered \(status); continuing with the next event")
             } catch {
-                log.event(level: "error", "stopping: \(error)")
+                log.event(.error, "stopping: \(error)")
                 return error
             }
         }

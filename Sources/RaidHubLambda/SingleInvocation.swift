@@ -1,10 +1,11 @@
-import Foundation
+import RaidHubTime
 
 /// One event from a file or stdin, answered on stdout: what `sam local invoke` does, without a
 /// container, and what tests and scripts use.
 struct SingleInvocation {
     let functionName: String
     let log: InvocationLog
+    var clock: any WallClock = SystemWallClock()
 
     /// Serves the event; returns the exit status.
     func run(
@@ -20,9 +21,9 @@ struct SingleInvocation {
         }
         let event: [UInt8]
         do {
-            event = try Array(path.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? FileHandle.standardInput.readToEnd() ?? Data())
+            event = try POSIXFile.readAll(path: path)
         } catch {
-            log.event(level: "error", "cannot read the event from \(path ?? "standard input"): \(error.localizedDescription)")
+            log.event(.error, error.description)
             return 1
         }
         let context = localContext(environment: environment)
@@ -36,7 +37,7 @@ struct SingleInvocation {
             payload = error.reportBody
             log.failure(requestId: context.requestId, error, durationMicroseconds: RuntimeLoop.microseconds(since: started))
         }
-        FileHandle.standardOutput.write(Data(payload + [0x0A]))
+        POSIXFile.write(payload + [0x0A], to: 1)
         return 0
     }
 
@@ -44,11 +45,27 @@ struct SingleInvocation {
     /// (`AWS_LAMBDA_FUNCTION_TIMEOUT` seconds, 3 by default, Lambda's own default).
     private func localContext(environment: [String: String]) -> InvocationContext {
         let timeoutSeconds = environment["AWS_LAMBDA_FUNCTION_TIMEOUT"].flatMap { Int64($0) } ?? 3
-        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let now = clock.now().milliseconds
         return InvocationContext(
-            requestId: UUID().uuidString.lowercased(),
+            requestId: Self.randomRequestId(),
             deadlineMilliseconds: now + timeoutSeconds * 1000,
             invokedFunctionARN: "arn:aws:lambda:local:000000000000:function:\(functionName)",
             traceId: environment[RuntimeAPI.traceIdEnvironmentVariable])
+    }
+
+    /// A random (version 4) UUID in lower case, the form of Lambda's request ids.
+    static func randomRequestId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let hex = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for (index, byte) in bytes.enumerated() {
+            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

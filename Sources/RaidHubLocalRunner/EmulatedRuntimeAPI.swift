@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTP
+import RaidHubHTTPServer
 import RaidHubLambda
 
 /// The Lambda Runtime API one instance talks to: `/next` blocks until the runner hands it an

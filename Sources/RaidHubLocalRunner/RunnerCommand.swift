@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTP
+import RaidHubHTTPServer
 
 /// `local-runner`'s command line: `start-api` (the default), `invoke`, `start-lambda`.
 public struct RunnerCommand {

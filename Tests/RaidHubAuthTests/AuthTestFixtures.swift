@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubAuth
 import RaidHubJWT
+import RaidHubTime
 import Testing
 
 /// Shared configuration for the endpoint tests: development-only values.

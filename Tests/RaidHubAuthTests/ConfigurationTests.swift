@@ -1,5 +1,6 @@
 import RaidHubAuth
 import RaidHubJWT
+import RaidHubTime
 import Testing
 
 @Suite struct ConfigurationTests {

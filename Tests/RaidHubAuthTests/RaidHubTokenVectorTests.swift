@@ -1,6 +1,7 @@
 import RaidHubAuth
 import RaidHubJWT
 import RaidHubTestSupport
+import RaidHubTime
 import Testing
 
 @Suite struct RaidHubTokenVectorTests {

@@ -4,6 +4,7 @@ import RaidHubBungie
 import RaidHubFunctions
 import RaidHubJWT
 import RaidHubLambdaTesting
+import RaidHubTime
 import Testing
 
 @Suite(.serialized) struct BungieSignInTests {

@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTP
+import RaidHubHTTPServer
 
 /// Bungie.net's two endpoints on loopback, answering as each test scripts, and recording what
 /// they were sent.

@@ -7,6 +7,7 @@ import RaidHubJWT
 import RaidHubLambda
 import RaidHubLambdaTesting
 import RaidHubTestSupport
+import RaidHubTime
 import Testing
 
 @Suite struct AuthorizerFunctionTests {

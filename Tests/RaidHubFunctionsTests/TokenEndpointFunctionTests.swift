@@ -4,6 +4,7 @@ import RaidHubFunctions
 import RaidHubJSON
 import RaidHubLambda
 import RaidHubLambdaTesting
+import RaidHubTime
 import Testing
 
 @Suite struct TokenEndpointFunctionTests {

@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTP
+import RaidHubHTTPServer
 import RaidHubLambda
 import RaidHubLambdaURLSession
 import Testing

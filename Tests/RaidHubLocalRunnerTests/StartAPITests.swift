@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTP
+import RaidHubHTTPServer
 import RaidHubLocalRunner
 import RaidHubTestSupport
 import RaidHubYAML

@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubAuth
 import RaidHubJWT
+import RaidHubTime
 
 /// Turns the instant-dependent parts of an answer into the placeholders the expected answers
 /// carry, after checking them: `<minted>` is an ISO instant of now, `<token>` a token that

@@ -1,6 +1,7 @@
 import Foundation
-import RaidHubAuth
+import RaidHubTime
 import RaidHubTestSupport
+import RaidHubTime
 import Testing
 
 @Suite struct UnixTimeTests {

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where the time comes from: the system in production, a fixed instant in tests.
 public protocol WallClock: Sendable {
@@ -13,7 +15,9 @@ public struct SystemWallClock: WallClock {
 
     /// The current instant, to the millisecond.
     public func now() -> UnixTime {
-        UnixTime(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UnixTime(milliseconds: Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000)
     }
 }
 

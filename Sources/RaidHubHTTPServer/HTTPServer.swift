@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubHTTP
 #if canImport(Glibc)
 import Glibc
 #endif

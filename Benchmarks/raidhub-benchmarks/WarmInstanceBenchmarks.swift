@@ -1,0 +1,134 @@
+import Foundation
+import RaidHubHTTP
+import RaidHubLambda
+import RaidHubLambdaTesting
+import RaidHubLambdaURLSession
+
+/// A warm Lambda instance over many invocations (issue #10): what the Runtime API loop costs
+/// outside the handler, and whether a real function's memory stays flat.
+enum WarmInstanceBenchmarks {
+    /// `runtime-overhead [COUNT]`: the real `RuntimeLoop` and Runtime API client, in this process,
+    /// with a handler that returns a fixed answer, against a Runtime API on loopback. Prints the
+    /// loop thread's CPU time per invocation (next, parse, log, respond: what Lambda bills besides
+    /// the handler) and the wall time per round trip, for our socket client and for URLSession.
+    static func runtimeOverhead(invocations: Int) {
+        print("== Runtime API loop outside the handler, \(invocations) invocations, one connection (best of 3)")
+        let clients: [(String, @Sendable (String) -> any RuntimeAPIClient)] = [
+            ("SocketRuntimeAPIClient (ours)", { SocketRuntimeAPIClient(hostAndPort: $0) }),
+            ("URLSessionRuntimeAPIClient (reference)", { URLSessionRuntimeAPIClient(hostAndPort: $0) }),
+        ]
+        for (name, makeClient) in clients {
+            let runs = (0..<3).map { _ in loopCost(invocations: name.hasPrefix("URL") ? invocations / 10 : invocations, makeClient: makeClient) }
+            let best = runs.min { $0.cpu < $1.cpu }!
+            print(String(format: "%-40@ CPU %6.2f us/invocation   wall %6.2f us/invocation", name as NSString, best.cpu, best.wall))
+        }
+        let parse = Measurement.best("parse one /next response", iterations: 100_000) {
+            var parser = HTTPResponseParser()
+            parser.append(sampleNextResponse)
+            consume(try? parser.next()?.header(RuntimeAPI.Header.traceId))
+        }
+        print(parse.report)
+    }
+
+    /// `warm-instance EXECUTABLE [COUNT]`: runs the function executable under a Runtime API that
+    /// hands it the authorize-user sample event COUNT times (a new request id and trace id each
+    /// time) and prints its resident set size after 10,000 invocations and after the last.
+    static func warmInstance(executable: String, invocations: Int, event: [UInt8]) throws {
+        final class Samples: @unchecked Sendable {
+            let lock = NSLock()
+            var pid: Int32 = 0
+            var rss: [Int: Int] = [:]
+        }
+        let samples = Samples()
+        let marks = Set([1_000, 10_000, 100_000, invocations])
+        let driver = RuntimeAPIDriver(event: event, invocations: invocations) { count in
+            guard marks.contains(count) else { return }
+            let pid = samples.lock.withLock { samples.pid }
+            if let rss = RuntimeAPIDriver.residentBytes(of: pid) { samples.lock.withLock { samples.rss[count] = rss } }
+        }
+        let address = try driver.start()
+        defer { driver.stop() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.environment = ProcessInfo.processInfo.environment.merging(["AWS_LAMBDA_RUNTIME_API": address, "AWS_LAMBDA_LOG_LEVEL": "INFO"]) { $1 }
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        let started = Date()
+        try process.run()
+        samples.lock.withLock { samples.pid = process.processIdentifier }
+        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(started)
+        let rss = samples.lock.withLock { samples.rss }
+        print("== warm instance: \(executable), \(driver.responses) invocations in \(String(format: "%.1f", seconds)) s (\(Int(Double(driver.responses) / seconds)) per second)")
+        for mark in marks.sorted() where rss[mark] != nil {
+            print(String(format: "RSS after %9d invocations: %8.2f MiB", mark, Double(rss[mark]!) / 1_048_576))
+        }
+        if let early = rss[10_000], let late = rss[invocations] {
+            print(String(format: "growth from 10,000 to %d: %+.3f MiB (%.1f bytes per invocation)",
+                         invocations, Double(late - early) / 1_048_576, Double(late - early) / Double(invocations - 10_000)))
+        }
+        if !driver.unexpectedRequests.isEmpty { print("unexpected requests: \(driver.unexpectedRequests.prefix(5))") }
+    }
+
+    private struct NoOpHandler: LambdaHandler {
+        let payload = [UInt8](repeating: UInt8(ascii: "x"), count: 600)
+        func handle(_ event: [UInt8], context: InvocationContext) throws(FunctionError) -> InvocationOutput {
+            InvocationOutput(payload: payload, outcome: .http(status: 200, errorCode: nil))
+        }
+    }
+
+    private static func loopCost(invocations: Int, makeClient: @escaping @Sendable (String) -> any RuntimeAPIClient) -> (cpu: Double, wall: Double) {
+        let driver = RuntimeAPIDriver(event: Array(InvocationBenchmarks.sampleEvent.utf8), invocations: invocations)
+        let address = try! driver.start()
+        defer { driver.stop() }
+        let devNull = open("/dev/null", O_WRONLY)
+        defer { close(devNull) }
+        let log = InvocationLog(functionName: "bench") { line in
+            _ = (Array(line.utf8) + [0x0A]).withUnsafeBytes { write(devNull, $0.baseAddress, $0.count) }
+        }
+        let loop = RuntimeLoop(client: makeClient(address), handler: NoOpHandler(), log: log)
+        let result = LockedResult()
+        let thread = Thread {
+            let wallStart = ContinuousClock.now
+            let cpuStart = threadCPUSeconds()
+            _ = loop.run()
+            let cpu = threadCPUSeconds() - cpuStart
+            let wall = ContinuousClock.now - wallStart
+            let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            result.set((cpu * 1e6 / Double(invocations), wallSeconds * 1e6 / Double(invocations)))
+        }
+        thread.start()
+        return result.wait()
+    }
+
+    private final class LockedResult: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var value: (Double, Double)?
+        func set(_ value: (Double, Double)) { condition.withLock { self.value = value; condition.signal() } }
+        func wait() -> (Double, Double) {
+            condition.withLock {
+                while value == nil { condition.wait() }
+                return value!
+            }
+        }
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// A `GET /next` answer as Lambda writes it, with a 1.8 KB event.
+    private static let sampleNextResponse: [UInt8] = Array("""
+        HTTP/1.1 200 OK\r
+        Content-Type: application/json\r
+        Lambda-Runtime-Aws-Request-Id: 8476a536-e9f4-11e8-9739-2dfe598c3fcd\r
+        Lambda-Runtime-Deadline-Ms: 1542409706888\r
+        Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-2:123456789012:function:authorize-user\r
+        Lambda-Runtime-Trace-Id: Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1\r
+        Date: Wed, 25 Nov 2026 09:00:00 GMT\r
+        Content-Length: \(InvocationBenchmarks.sampleEvent.utf8.count)\r
+        \r
+
+        """.utf8) + Array(InvocationBenchmarks.sampleEvent.utf8)
+}

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whole reads and complete writes on file descriptors, without Foundation (a function's binary
+/// holds only the standard library and Glibc).
+enum POSIXFile {
+    /// Writes all of `bytes` to `descriptor`, retrying short writes and interruptions. Gives up
+    /// quietly when the descriptor is closed or broken: a log that cannot be written must not
+    /// stop a function from serving (SIGPIPE is ignored by `FunctionProcess`).
+    static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return }
+                written += count
+            }
+        }
+    }
+
+    /// Every byte of the file at `path`, or of standard input when `path` is nil.
+    static func readAll(path: String?) throws(POSIXFileError) -> [UInt8] {
+        let descriptor = path.map { open($0, O_RDONLY | O_CLOEXEC) } ?? STDIN_FILENO
+        guard descriptor >= 0 else { throw POSIXFileError(path: path, code: errno) }
+        defer { if path != nil { close(descriptor) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw POSIXFileError(path: path, code: errno) }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
+
+/// A file that could not be read: where, and the system's reason.
+struct POSIXFileError: Error, CustomStringConvertible {
+    /// The path, or nil for standard input.
+    let path: String?
+    /// `errno`.
+    let code: Int32
+
+    var description: String {
+        "cannot read the event from \(path ?? "standard input"): \(String(cString: strerror(code)))"
+    }
+}
