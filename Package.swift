@@ -91,7 +91,7 @@ let package = Package(
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(
             name: "FunctionProcessTests",
-            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie"]),
+            dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubLambdaTesting", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie"]),
 
     ]
 )

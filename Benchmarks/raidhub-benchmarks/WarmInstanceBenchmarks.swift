@@ -20,7 +20,8 @@ enum WarmInstanceBenchmarks {
         for (name, makeClient) in clients {
             let runs = (0..<3).map { _ in loopCost(invocations: name.hasPrefix("URL") ? invocations / 10 : invocations, makeClient: makeClient) }
             let best = runs.min { $0.cpu < $1.cpu }!
-            print(String(format: "%-40@ CPU %6.2f us/invocation   wall %6.2f us/invocation", name as NSString, best.cpu, best.wall))
+            print(name.padding(toLength: 40, withPad: " ", startingAt: 0)
+                  + String(format: "CPU %6.2f us/invocation (user %6.2f, system %6.2f)   wall %7.2f us", best.cpu, best.user, best.system, best.wall))
         }
         let parse = Measurement.best("parse one /next response", iterations: 100_000) {
             var parser = HTTPResponseParser()
@@ -76,7 +77,15 @@ enum WarmInstanceBenchmarks {
         }
     }
 
-    private static func loopCost(invocations: Int, makeClient: @escaping @Sendable (String) -> any RuntimeAPIClient) -> (cpu: Double, wall: Double) {
+    /// Microseconds per invocation: the loop thread's user and system CPU time, and wall time.
+    private struct LoopCost {
+        let user: Double
+        let system: Double
+        let wall: Double
+        var cpu: Double { user + system }
+    }
+
+    private static func loopCost(invocations: Int, makeClient: @escaping @Sendable (String) -> any RuntimeAPIClient) -> LoopCost {
         let driver = RuntimeAPIDriver(event: Array(InvocationBenchmarks.sampleEvent.utf8), invocations: invocations)
         let address = try! driver.start()
         defer { driver.stop() }
@@ -91,10 +100,12 @@ enum WarmInstanceBenchmarks {
             let wallStart = ContinuousClock.now
             let cpuStart = threadCPUSeconds()
             _ = loop.run()
-            let cpu = threadCPUSeconds() - cpuStart
+            let cpuEnd = threadCPUSeconds()
+            let cpu = (user: cpuEnd.user - cpuStart.user, system: cpuEnd.system - cpuStart.system)
             let wall = ContinuousClock.now - wallStart
             let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-            result.set((cpu * 1e6 / Double(invocations), wallSeconds * 1e6 / Double(invocations)))
+            let perInvocation = 1e6 / Double(invocations)
+            result.set(LoopCost(user: cpu.user * perInvocation, system: cpu.system * perInvocation, wall: wallSeconds * perInvocation))
         }
         thread.start()
         return result.wait()
@@ -102,9 +113,9 @@ enum WarmInstanceBenchmarks {
 
     private final class LockedResult: @unchecked Sendable {
         private let condition = NSCondition()
-        private var value: (Double, Double)?
-        func set(_ value: (Double, Double)) { condition.withLock { self.value = value; condition.signal() } }
-        func wait() -> (Double, Double) {
+        private var value: LoopCost?
+        func set(_ value: LoopCost) { condition.withLock { self.value = value; condition.signal() } }
+        func wait() -> LoopCost {
             condition.withLock {
                 while value == nil { condition.wait() }
                 return value!
@@ -112,10 +123,12 @@ enum WarmInstanceBenchmarks {
         }
     }
 
-    private static func threadCPUSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    /// User and system CPU seconds of the calling thread.
+    private static func threadCPUSeconds() -> (user: Double, system: Double) {
+        var usage = rusage()
+        getrusage(__rusage_who_t(1), &usage)  // RUSAGE_THREAD
+        return (Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+                Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6)
     }
 
     /// A `GET /next` answer as Lambda writes it, with a 1.8 KB event.

@@ -37,11 +37,13 @@ enum BearerCredential {
 }
 
 extension StringProtocol {
-    /// Without leading and trailing tabs and space separators (Unicode category Zs): the set
-    /// Foundation's `CharacterSet.whitespaces` trims, read from the standard library's own
-    /// Unicode tables so the functions need neither Foundation nor ICU.
+    /// Without leading and trailing tabs, space separators (Unicode category Zs) and U+200B:
+    /// exactly the set Foundation's `CharacterSet.whitespaces` trims (checked over every scalar),
+    /// read from the standard library's own Unicode tables so the functions need no Foundation.
     func trimmingSpaces() -> String {
-        let isSpace = { (scalar: Unicode.Scalar) in scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let isSpace = { (scalar: Unicode.Scalar) in
+            scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
+        }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(String.UnicodeScalarView(scalars[first...last]))

@@ -23,8 +23,12 @@ public struct HTTPResponseParser: Sendable {
 
         /// The value of the first field named `name`, compared case-insensitively.
         public func header(_ name: String) -> String? {
-            let wanted = Array(name.utf8)
-            return fields.first { Self.equalIgnoringASCIICase(head[$0.name], wanted) }.map { String(decoding: head[$0.value], as: UTF8.self) }
+            var name = name
+            return name.withUTF8 { wanted in
+                head.withUnsafeBufferPointer { head in
+                    fields.first { Self.equalIgnoringASCIICase(head, $0.name, wanted) }.map { String(decoding: head[$0.value], as: UTF8.self) }
+                }
+            }
         }
 
         /// Header fields in order, names as sent.
@@ -36,8 +40,12 @@ public struct HTTPResponseParser: Sendable {
             left.status == right.status && left.headers == right.headers && left.body == right.body
         }
 
-        fileprivate static func equalIgnoringASCIICase(_ bytes: ArraySlice<UInt8>, _ lowercaseOrNot: [UInt8]) -> Bool {
-            bytes.count == lowercaseOrNot.count && zip(bytes, lowercaseOrNot).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+        /// Whether `head[range]` and `other` are the same ASCII letters in any case (the `| 0x20`
+        /// folds case; header names are tokens, where no other byte pair folds together).
+        fileprivate static func equalIgnoringASCIICase(_ head: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard range.count == other.count else { return false }
+            for offset in 0..<other.count where head[range.lowerBound + offset] | 0x20 != other[offset] | 0x20 { return false }
+            return true
         }
     }
 
@@ -119,17 +127,24 @@ public struct HTTPResponseParser: Sendable {
     /// Each `name: value\r\n` of the header section; no white space before the colon.
     private static func fields(_ head: [UInt8]) throws(HTTPParseError) -> [FieldBounds] {
         var fields: [FieldBounds] = []
-        var lineStart = 0
-        while lineStart < head.count {
-            var lineEnd = lineStart
-            while lineEnd < head.count, head[lineEnd] != 0x0D { lineEnd += 1 }
-            guard let colon = head[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: ":")), colon > lineStart,
-                  head[lineStart..<colon].allSatisfy(HTTPRequestHead.isTokenCharacter)
-            else { throw .malformed("header field") }
-            let value = HTTPField.trimmingOptionalWhiteSpace(head[(colon + 1)..<lineEnd])
-            fields.append(FieldBounds(name: lineStart..<colon, value: value.startIndex..<value.endIndex))
-            lineStart = lineEnd + 2
+        fields.reserveCapacity(12)
+        let valid = head.withUnsafeBufferPointer { head in
+            var lineStart = 0
+            while lineStart < head.count {
+                var lineEnd = lineStart
+                while lineEnd < head.count, head[lineEnd] != 0x0D { lineEnd += 1 }
+                var colon = lineStart
+                while colon < lineEnd, HTTPRequestHead.isTokenCharacter(head[colon]) { colon += 1 }
+                guard colon > lineStart, colon < lineEnd, head[colon] == UInt8(ascii: ":") else { return false }
+                var valueStart = colon + 1, valueEnd = lineEnd
+                while valueStart < valueEnd, head[valueStart] == 0x20 || head[valueStart] == 0x09 { valueStart += 1 }
+                while valueEnd > valueStart, head[valueEnd - 1] == 0x20 || head[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+                fields.append(FieldBounds(name: lineStart..<colon, value: valueStart..<valueEnd))
+                lineStart = lineEnd + 2
+            }
+            return true
         }
+        guard valid else { throw .malformed("header field") }
         return fields
     }
 
@@ -139,14 +154,22 @@ public struct HTTPResponseParser: Sendable {
     }
 
     private func framing(_ head: [UInt8], _ fields: [FieldBounds]) throws(HTTPParseError) -> Framing {
-        let transferEncoding = Array("transfer-encoding".utf8), contentLength = Array("content-length".utf8)
-        if let coding = fields.first(where: { Response.equalIgnoringASCIICase(head[$0.name], transferEncoding) }) {
-            guard Response.equalIgnoringASCIICase(head[coding.value], Array("chunked".utf8)) else { throw .unsupported("transfer coding") }
+        let (coding, length) = head.withUnsafeBufferPointer { head in
+            (Self.value(of: "transfer-encoding", in: head, fields), Self.value(of: "content-length", in: head, fields))
+        }
+        if let coding {
+            guard coding.count == 7, coding.lowercased() == "chunked" else { throw .unsupported("transfer coding") }
             return .chunked
         }
-        guard let length = fields.first(where: { Response.equalIgnoringASCIICase(head[$0.name], contentLength) }) else { return .length(0) }
-        let digits = head[length.value]
-        guard !digits.isEmpty, digits.count <= 15, digits.allSatisfy({ $0 &- 0x30 < 10 }) else { throw .malformed("Content-Length") }
-        return .length(digits.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+        guard let length else { return .length(0) }
+        guard !length.isEmpty, length.utf8.count <= 15, length.utf8.allSatisfy({ $0 &- 0x30 < 10 }), let count = Int(length) else {
+            throw .malformed("Content-Length")
+        }
+        return .length(count)
+    }
+
+    private static func value(of name: StaticString, in head: UnsafeBufferPointer<UInt8>, _ fields: [FieldBounds]) -> String? {
+        let wanted = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return fields.first { Response.equalIgnoringASCIICase(head, $0.name, wanted) }.map { String(decoding: head[$0.value], as: UTF8.self) }
     }
 }
