@@ -43,10 +43,11 @@ struct RequestFields {
             return nil
         }
         let issueCount = issues.count
+        // A linear search over at most 64 ids, not a Set: a Set's storage is instantiated at run
+        // time (a scan of every protocol conformance in the binary), a visible part of a cold start.
         var ids: [MembershipId] = []
-        var seen: Set<MembershipId> = []
         for (index, element) in elements.enumerated() {
-            if let id = membershipId(element, at: [.key(name), .index(index)]), seen.insert(id).inserted {
+            if let id = membershipId(element, at: [.key(name), .index(index)]), !ids.contains(id) {
                 ids.append(id)
             }
         }

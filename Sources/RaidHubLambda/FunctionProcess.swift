@@ -11,7 +11,10 @@ public struct FunctionProcess: Sendable {
     /// One line saying what the function does, for `--help`.
     public let summary: String
     /// The variables the function reads, for `--help`: name and rule.
-    public let variables: [(name: String, rule: String)]
+    public var variables: [(name: String, rule: String)] { describeVariables() }
+    /// Built only for `--help`: an array of tuples is generic metadata the runtime instantiates
+    /// on first use, which every cold start would otherwise pay for.
+    private let describeVariables: @Sendable () -> [(name: String, rule: String)]
     /// Builds the handler; throws a configuration error that names a variable, never its value.
     public let makeHandler: @Sendable ([String: String]) throws -> any LambdaHandler
     /// Builds the Runtime API client for `host:port`; sockets by default.
@@ -19,13 +22,13 @@ public struct FunctionProcess: Sendable {
 
     /// A process description for one function.
     public init(
-        name: String, summary: String, variables: [(name: String, rule: String)],
+        name: String, summary: String, variables: @autoclosure @escaping @Sendable () -> [(name: String, rule: String)],
         makeClient: @escaping @Sendable (String) -> any RuntimeAPIClient = { SocketRuntimeAPIClient(hostAndPort: $0) },
         makeHandler: @escaping @Sendable ([String: String]) throws -> any LambdaHandler
     ) {
         self.name = name
         self.summary = summary
-        self.variables = variables
+        self.describeVariables = variables
         self.makeClient = makeClient
         self.makeHandler = makeHandler
     }
