@@ -15,16 +15,19 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var memoryMB: Int
     /// How many instances may run at once.
     public var maximumInstances: Int
+    /// The logging variables Lambda sets from the template's `LoggingConfig`.
+    public var loggingVariables: [String: String]
 
     /// A definition with every field given.
     public init(logicalId: String, executable: URL, environment: [String: String], timeoutSeconds: Int = 3,
-                memoryMB: Int = 128, maximumInstances: Int = 4) {
+                memoryMB: Int = 128, maximumInstances: Int = 4, loggingVariables: [String: String] = [:]) {
         self.logicalId = logicalId
         self.executable = executable
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds
         self.memoryMB = memoryMB
         self.maximumInstances = maximumInstances
+        self.loggingVariables = loggingVariables
     }
 
     /// The environment an instance starts with: a Lambda-like base, the function's variables,
@@ -48,6 +51,7 @@ public struct FunctionDefinition: Sendable, Equatable {
             "LAMBDA_TASK_ROOT": executable.deletingLastPathComponent().path,
             "AWS_SAM_LOCAL": "true",
         ]) { $1 }
+        environment.merge(loggingVariables) { $1 }
         return environment
     }
 }

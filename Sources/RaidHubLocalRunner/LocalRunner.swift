@@ -35,7 +35,7 @@ public final class LocalRunner: @unchecked Sendable {
             let definition = FunctionDefinition(
                 logicalId: function.logicalId, executable: executable, environment: environment,
                 timeoutSeconds: function.timeoutSeconds, memoryMB: function.memoryMB,
-                maximumInstances: maximumInstances ?? function.reservedConcurrency ?? 4)
+                maximumInstances: maximumInstances ?? function.reservedConcurrency ?? 4, loggingVariables: function.loggingVariables)
             let pool = InstancePool(definition: definition, log: log)
             pools[function.logicalId] = pool
             return pool

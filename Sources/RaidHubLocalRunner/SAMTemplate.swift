@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubLambda
 import RaidHubYAML
 
 /// What the runner reads from `template.yaml`: the functions and the routes that reach them.
@@ -13,6 +14,9 @@ public struct SAMTemplate: Sendable, Equatable {
         public var reservedConcurrency: Int?
         /// `Environment.Variables`, with `!Ref` to parameters resolved where they have a value.
         public var environment: [String: String]
+        /// What Lambda sets from `LoggingConfig`: `AWS_LAMBDA_LOG_FORMAT`, and with the JSON
+        /// format `AWS_LAMBDA_LOG_LEVEL` (its `ApplicationLogLevel`, INFO by default).
+        public var loggingVariables: [String: String] = [:]
     }
 
     /// One `HttpApi` (payload 2.0) or `Api` (payload 1.0) event.
@@ -63,7 +67,8 @@ public struct SAMTemplate: Sendable, Equatable {
                 timeoutSeconds: Int(properties?["Timeout"]?.text ?? globals?["Timeout"]?.text ?? "") ?? 3,
                 memoryMB: Int(properties?["MemorySize"]?.text ?? globals?["MemorySize"]?.text ?? "") ?? 128,
                 reservedConcurrency: (properties?["ReservedConcurrentExecutions"]?.text).flatMap { Int($0) },
-                environment: environment))
+                environment: environment,
+                loggingVariables: Self.loggingVariables(function: properties?["LoggingConfig"], globals: globals?["LoggingConfig"])))
             for event in properties?["Events"]?.entries ?? [] {
                 let type = event.value["Type"]?.text
                 guard type == "HttpApi" || type == "Api", let eventProperties = event.value["Properties"],
@@ -77,6 +82,16 @@ public struct SAMTemplate: Sendable, Equatable {
         }
         self.functions = functions
         self.routes = routes
+    }
+
+    /// `LoggingConfig` as Lambda passes it to the function; the function's keys win over
+    /// `Globals`' (SAM merges the two maps key by key).
+    static func loggingVariables(function: YAMLNode?, globals: YAMLNode?) -> [String: String] {
+        let value = { (key: String) in function?[key]?.text ?? globals?[key]?.text }
+        guard let format = value("LogFormat") else { return [:] }
+        var variables = [LogSettings.formatVariable: format]
+        if format == "JSON" { variables[LogSettings.levelVariable] = value("ApplicationLogLevel") ?? "INFO" }
+        return variables
     }
 
     /// The HTTP API's authorizers by name (`$default` for `DefaultAuthorizer`): function and header.

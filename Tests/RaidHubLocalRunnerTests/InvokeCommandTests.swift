@@ -21,6 +21,10 @@ import Testing
                 let answer = try ClockPlaceholders.fill(run.stdout.trimmingCharacters(in: .newlines), environment: try DevelopmentEnvironment.parameters())
                 #expect(answer == (try DevelopmentEnvironment.expectedAnswer(for: event)), "\(function)/\(event.lastPathComponent)")
                 #expect(run.stderr.contains("REPORT RequestId: "))
+                // The template's LoggingConfig (JSON, INFO) reaches the function as Lambda's variables.
+                let functionLines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("{") }
+                #expect(functionLines.count == 1, "\(run.stderr)")
+                #expect(functionLines.allSatisfy { $0.hasPrefix(#"{"timestamp":""#) && $0.contains(#""level":"INFO""#) })
             }
         }
     }

@@ -3,6 +3,7 @@ import RaidHubBungie
 import RaidHubFunctions
 import RaidHubLocalRunner
 import RaidHubTestSupport
+import RaidHubYAML
 import Testing
 
 /// The runner reads the project's own template, and it agrees with the functions that exist.
@@ -18,6 +19,47 @@ import Testing
         #expect(user.timeoutSeconds == 5)
         #expect(Set(user.environment.keys) == ["JWT_SECRET", "JWT_SECRET_PREVIOUS", "CLIENT_SECRET"])
         #expect(template.function(named: "authorizer")?.memoryMB == 128)
+    }
+
+    /// `LoggingConfig` reaches each function as the variables Lambda sets: Globals first, the
+    /// function's own keys over them, the level only with the JSON format.
+    @Test func passesTheTemplatesLoggingConfigAsLambdasVariables() throws {
+        let project = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+        #expect(project.function(named: "authorize-user")?.loggingVariables == ["AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"])
+        let template = try SAMTemplate(YAMLReader.read("""
+            Globals:
+              Function:
+                LoggingConfig:
+                  LogFormat: JSON
+                  ApplicationLogLevel: WARN
+            Resources:
+              Quiet:
+                Type: AWS::Serverless::Function
+                Properties:
+                  LoggingConfig:
+                    ApplicationLogLevel: ERROR
+                Metadata:
+                  DockerBuildArgs:
+                    FUNCTION: quiet
+              Plain:
+                Type: AWS::Serverless::Function
+                Properties:
+                  LoggingConfig:
+                    LogFormat: Text
+                Metadata:
+                  DockerBuildArgs:
+                    FUNCTION: plain
+              Inherits:
+                Type: AWS::Serverless::Function
+                Metadata:
+                  DockerBuildArgs:
+                    FUNCTION: inherits
+            """))
+        #expect(template.function(named: "Quiet")?.loggingVariables == ["AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "ERROR"])
+        #expect(template.function(named: "Plain")?.loggingVariables == ["AWS_LAMBDA_LOG_FORMAT": "Text"])
+        #expect(template.function(named: "Inherits")?.loggingVariables == ["AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "WARN"])
+        let none = try SAMTemplate(YAMLReader.read("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Metadata:\n      DockerBuildArgs:\n        FUNCTION: f\n"))
+        #expect(none.functions.first?.loggingVariables == [:])
     }
 
     @Test func envFileOverridesDeclaredVariablesAndWarnsAboutOthers() throws {
