@@ -3,20 +3,25 @@
 # architecture, cheaper on Lambda) with `docker buildx build --platform linux/arm64`, or let
 # `sam build` do it: it builds for the function's Architectures.
 
-# Build on the official Swift image for Amazon Linux; the binary links the Swift runtime
-# statically, and glibc of Amazon Linux 2 runs unchanged on al2023.
+# Build on the official Swift image for Amazon Linux. The token functions (authorize-user,
+# authorize-admin, authorizer, whoami) link only the Swift standard library and glibc, and release
+# builds link them as fully static executables (Package.swift): glibc-static and
+# libstdc++-static provide the static libraries. authorize-bungie links FoundationNetworking,
+# whose static build needs libcurl's headers; it keeps glibc and libcurl dynamic (the al2023
+# runtime image has both). Not pinned: the Swift image moves with Amazon Linux's security updates.
 ARG SWIFT_IMAGE=swift:6.3-amazonlinux2
 FROM ${SWIFT_IMAGE} AS build
 ARG FUNCTION
-# authorize-bungie calls Bungie.net with URLSession: static FoundationNetworking needs libcurl's
-# headers here (the al2023 runtime image has libcurl itself). Not pinned: the Swift image moves
-# with Amazon Linux's security updates.
 # hadolint ignore=DL3033
-RUN yum -y install libcurl-devel && yum clean all
+RUN yum -y install glibc-static libstdc++-static libcurl-devel && yum clean all
 WORKDIR /build
 COPY . .
 RUN test -n "${FUNCTION}" \
-    && swift build -c release --static-swift-stdlib --product "${FUNCTION}" \
+    && if [ "${FUNCTION}" = authorize-bungie ]; then \
+         swift build -c release --static-swift-stdlib --product "${FUNCTION}"; \
+       else \
+         swift build -c release --product "${FUNCTION}"; \
+       fi \
     && cp "$(swift build -c release --show-bin-path)/${FUNCTION}" /bootstrap
 
 # The Lambda base image for custom runtimes. Its entrypoint runs ${LAMBDA_RUNTIME_DIR}/bootstrap

@@ -17,11 +17,17 @@ enum WarmInstanceBenchmarks {
             ("SocketRuntimeAPIClient (ours)", { SocketRuntimeAPIClient(hostAndPort: $0) }),
             ("URLSessionRuntimeAPIClient (reference)", { URLSessionRuntimeAPIClient(hostAndPort: $0) }),
         ]
+        func report(_ name: String, _ runs: [LoopCost]) -> LoopCost {
+            let best = runs.min { $0.cpu < $1.cpu }!
+            print(name.padding(toLength: 44, withPad: " ", startingAt: 0)
+                  + String(format: "CPU %6.2f us/invocation (user %6.2f, system %6.2f)   wall %7.2f us", best.cpu, best.user, best.system, best.wall))
+            return best
+        }
+        let floor = report("floor: the same exchanges, no parsing", (0..<3).map { _ in floorCost(invocations: invocations) })
         for (name, makeClient) in clients {
             let runs = (0..<3).map { _ in loopCost(invocations: name.hasPrefix("URL") ? invocations / 10 : invocations, makeClient: makeClient) }
-            let best = runs.min { $0.cpu < $1.cpu }!
-            print(name.padding(toLength: 40, withPad: " ", startingAt: 0)
-                  + String(format: "CPU %6.2f us/invocation (user %6.2f, system %6.2f)   wall %7.2f us", best.cpu, best.user, best.system, best.wall))
+            let best = report(name, runs)
+            print(String(format: "  above the floor: %.2f us/invocation of CPU (%.2fx the floor)", best.cpu - floor.cpu, best.cpu / floor.cpu))
         }
         let parse = Measurement.best("parse one /next response", iterations: 100_000) {
             var parser = HTTPResponseParser()
@@ -77,6 +83,71 @@ enum WarmInstanceBenchmarks {
         }
     }
 
+    /// The floor any Runtime API client pays: the same two exchanges per invocation over one
+    /// connection (`GET /next`, then `POST .../response` with a 600-byte body), written as fixed
+    /// bytes and read only as far as `Content-Length` needs: no header parsing, no log line.
+    private static func floorCost(invocations: Int) -> LoopCost {
+        let driver = RuntimeAPIDriver(event: Array(InvocationBenchmarks.sampleEvent.utf8), invocations: invocations)
+        let address = try! driver.start()
+        defer { driver.stop() }
+        let port = UInt16(address.split(separator: ":")[1])!
+        let result = LockedResult()
+        Thread {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var server = sockaddr_in()
+            server.sin_family = sa_family_t(AF_INET)
+            server.sin_port = port.bigEndian
+            server.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            _ = withUnsafePointer(to: &server) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            var noDelay: Int32 = 1
+            setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+            let next = Array("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: \(address)\r\n\r\n".utf8)
+            let body = [UInt8](repeating: UInt8(ascii: "x"), count: 600)
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            let wallStart = ContinuousClock.now
+            let cpuStart = threadCPUSeconds()
+            for number in 1...invocations {
+                let path = "/2018-06-01/runtime/invocation/00000000-0000-4000-8000-" + String(repeating: "0", count: 12 - String(number, radix: 16).count) + String(number, radix: 16) + "/response"
+                let post = Array("POST \(path) HTTP/1.1\r\nHost: \(address)\r\nContent-Length: 600\r\n\r\n".utf8) + body
+                for request in [next, post] {
+                    _ = request.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    var received = 0
+                    while true {
+                        let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress! + received, $0.count - received, 0) }
+                        guard count > 0 else { break }
+                        received += count
+                        if Self.isComplete(buffer[0..<received]) { break }
+                    }
+                }
+            }
+            let cpuEnd = threadCPUSeconds()
+            let wall = ContinuousClock.now - wallStart
+            close(socket)
+            let perInvocation = 1e6 / Double(invocations)
+            let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+            result.set(LoopCost(user: (cpuEnd.user - cpuStart.user) * perInvocation, system: (cpuEnd.system - cpuStart.system) * perInvocation,
+                                wall: wallSeconds * perInvocation))
+        }.start()
+        return result.wait()
+    }
+
+    /// Whether `bytes` hold a whole response: the head and `Content-Length` bytes after it
+    /// (`Content-Length` being the head's last field, as `HTTPResponseWriter` writes it).
+    private static func isComplete(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = 3
+            while index < bytes.count, !(bytes[index] == 0x0A && bytes[index - 1] == 0x0D && bytes[index - 2] == 0x0A && bytes[index - 3] == 0x0D) {
+                index += 1
+            }
+            guard index < bytes.count else { return false }
+            var digitsEnd = index - 3, digitsStart = digitsEnd
+            while digitsStart > 0, bytes[digitsStart - 1] &- 0x30 < 10 { digitsStart -= 1 }
+            let length = bytes[digitsStart..<digitsEnd].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            digitsEnd = index + 1
+            return bytes.count - digitsEnd >= length
+        }
+    }
+
     /// Microseconds per invocation: the loop thread's user and system CPU time, and wall time.
     private struct LoopCost {
         let user: Double
@@ -91,9 +162,7 @@ enum WarmInstanceBenchmarks {
         defer { driver.stop() }
         let devNull = open("/dev/null", O_WRONLY)
         defer { close(devNull) }
-        let log = InvocationLog(functionName: "bench") { line in
-            _ = (Array(line.utf8) + [0x0A]).withUnsafeBytes { write(devNull, $0.baseAddress, $0.count) }
-        }
+        let log = InvocationLog.writing(to: devNull, functionName: "bench", settings: LogSettings())
         let loop = RuntimeLoop(client: makeClient(address), handler: NoOpHandler(), log: log)
         let result = LockedResult()
         let thread = Thread {

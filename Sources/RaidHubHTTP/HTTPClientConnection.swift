@@ -15,7 +15,9 @@ public final class HTTPClientConnection: @unchecked Sendable {
     private var parser = HTTPResponseParser()
     /// Reused for every request head and every read: a warm instance allocates nothing here.
     private var head: [UInt8] = []
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Left uninitialised: a zero-filled buffer would touch all 16 of its pages at start-up,
+    /// part of every cold start, where a Runtime API answer fills one or two.
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
 
     /// A connection to `hostAndPort` (`127.0.0.1:9001`, `[::1]:9001`, `localhost:9001`), opened on first use.
     public init(hostAndPort: String) throws(HTTPClientError) {
@@ -23,7 +25,10 @@ public final class HTTPClientConnection: @unchecked Sendable {
         self.address = address
     }
 
-    deinit { if descriptor >= 0 { close(descriptor) } }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+        buffer.deallocate()
+    }
 
     /// Sends one request and returns its response.
     public func send(method: String, path: String, headers: [HTTPField] = [], body: [UInt8] = []) throws(HTTPClientError) -> HTTPResponseParser.Response {
@@ -66,13 +71,13 @@ public final class HTTPClientConnection: @unchecked Sendable {
                 closeConnection()
                 throw .malformedResponse(error.description)
             }
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count < 0, errno == EINTR { continue }
             guard count > 0 else {
                 closeConnection()
                 throw .connectionClosed
             }
-            parser.append(buffer[0..<count])
+            parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 

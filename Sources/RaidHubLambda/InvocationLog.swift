@@ -8,24 +8,38 @@ public struct InvocationLog: Sendable {
     private let functionName: String
     private let settings: LogSettings
     private let clock: any WallClock
-    private let write: @Sendable (String) -> Void
+    private let sink: Sink
+
+    /// Where lines go: a closure (tests), or straight to a file descriptor as bytes, the way a
+    /// function writes every invocation's line, without making a `String` of it first.
+    private enum Sink {
+        case lines(@Sendable (String) -> Void)
+        case descriptor(Int32)
+    }
 
     /// A log for `functionName` that hands each line (without its newline) to `write`.
     public init(
         functionName: String, settings: LogSettings = LogSettings(), clock: any WallClock = SystemWallClock(),
         write: @escaping @Sendable (String) -> Void
     ) {
+        self.init(functionName: functionName, settings: settings, clock: clock, sink: .lines(write))
+    }
+
+    private init(functionName: String, settings: LogSettings, clock: any WallClock, sink: Sink) {
         self.functionName = functionName
         self.settings = settings
         self.clock = clock
-        self.write = write
+        self.sink = sink
+    }
+
+    /// A log that writes each line, newline-terminated, to `descriptor`.
+    public static func writing(to descriptor: Int32, functionName: String, settings: LogSettings) -> InvocationLog {
+        InvocationLog(functionName: functionName, settings: settings, clock: SystemWallClock(), sink: .descriptor(descriptor))
     }
 
     /// A log that writes to standard error, the function's log stream on Lambda.
     public static func standardError(functionName: String, settings: LogSettings) -> InvocationLog {
-        InvocationLog(functionName: functionName, settings: settings) { line in
-            POSIXFile.write(Array(line.utf8) + [0x0A], to: 2)
-        }
+        writing(to: 2, functionName: functionName, settings: settings)
     }
 
     /// The line for one served invocation.
@@ -83,6 +97,13 @@ public struct InvocationLog: Sendable {
         }
         fields(&writer)
         writer.closeObject()
-        write(String(decoding: writer.bytes, as: UTF8.self))
+        switch sink {
+        case .lines(let write):
+            write(String(decoding: writer.bytes, as: UTF8.self))
+        case .descriptor(let descriptor):
+            var line = writer.bytes
+            line.append(0x0A)
+            POSIXFile.write(line, to: descriptor)
+        }
     }
 }

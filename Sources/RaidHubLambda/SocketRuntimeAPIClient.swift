@@ -17,23 +17,24 @@ public final class SocketRuntimeAPIClient: RuntimeAPIClient, @unchecked Sendable
     }
 
     public func sendResponse(_ payload: [UInt8], requestId: String) throws(RuntimeAPIClientError) {
-        try expectAccepted(call("POST", RuntimeAPI.responsePath(requestId: requestId), body: payload))
+        try expectAccepted(call("POST", RuntimeAPI.responsePath(requestId: requestId), body: payload, headers: Self.jsonHeaders))
     }
 
     public func sendError(_ error: FunctionError, requestId: String) throws(RuntimeAPIClientError) {
-        try expectAccepted(call("POST", RuntimeAPI.errorPath(requestId: requestId), body: error.reportBody,
-                                extra: [HTTPField(name: RuntimeAPI.Header.functionErrorType, value: "Unhandled")]))
+        try expectAccepted(call("POST", RuntimeAPI.errorPath(requestId: requestId), body: error.reportBody, headers: Self.errorHeaders))
     }
 
     public func sendInitError(_ error: FunctionError) throws(RuntimeAPIClientError) {
-        try expectAccepted(call("POST", RuntimeAPI.initErrorPath, body: error.reportBody,
-                                extra: [HTTPField(name: RuntimeAPI.Header.functionErrorType, value: "Unhandled")]))
+        try expectAccepted(call("POST", RuntimeAPI.initErrorPath, body: error.reportBody, headers: Self.errorHeaders))
     }
 
-    private func call(_ method: String, _ path: String, body: [UInt8] = [], extra: [HTTPField] = []) throws(RuntimeAPIClientError) -> HTTPResponseParser.Response {
+    /// Written once: every call would otherwise build its header list anew.
+    private static let jsonHeaders = [HTTPField(name: "Content-Type", value: "application/json")]
+    private static let errorHeaders = jsonHeaders + [HTTPField(name: RuntimeAPI.Header.functionErrorType, value: "Unhandled")]
+
+    private func call(_ method: String, _ path: String, body: [UInt8] = [], headers: [HTTPField] = []) throws(RuntimeAPIClientError) -> HTTPResponseParser.Response {
         do {
             let connection = try connection.get()
-            let headers = body.isEmpty ? extra : [HTTPField(name: "Content-Type", value: "application/json")] + extra
             return try connection.send(method: method, path: path, headers: headers, body: body)
         } catch {
             throw .transport(error.description)
