@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for product in authorize-user authorizer; do
-  swift build -c release --static-swift-stdlib --product "$product" >/dev/null
+  swift build -c release --product "$product" >/dev/null  # fully static in release (Package.swift)
 done
 
 source scripts/dev-env.sh
