@@ -2,10 +2,12 @@
 # Issue #10's figures for the token functions, each next to its reference in the same run:
 # stripped binary size, whole-process cold start for one stdin event (hyperfine -N) and peak RSS
 # (/usr/bin/time -v), against a Swift program with no imports built the same way (the floor).
-# Usage: Benchmarks/cold-start.sh [RUNS]   (default 500)
+# Usage: Benchmarks/cold-start.sh [RUNS] [PREVIOUS]   (default 500 runs; PREVIOUS: another build's
+# authorize-user, measured in the same run as a third command)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-500}
+previous=${2:-}
 out=.benchmarks/cold-start
 mkdir -p "$out"
 
@@ -28,13 +30,17 @@ swiftc -O -static-executable Benchmarks/floor/main.swift -o "$out/floor.unstripp
 # how the page cache holds it, and so the cost of its page faults (seen here: up to 150 us).
 strip -o "$out/floor.stripped" "$out/floor.unstripped"
 strip -o "$out/authorize-user.stripped" .build/release/authorize-user
-for binary in floor authorize-user; do
+binaries="floor authorize-user"
+if [ -n "$previous" ]; then strip -o "$out/previous.stripped" "$previous"; binaries="$binaries previous"; fi
+for binary in $binaries; do
   rm -f "$out/$binary" && cp "$out/$binary.stripped" "$out/$binary" && rm "$out/$binary.stripped"
 done
 
-echo "== binary (stripped, fully static)"
-for binary in floor authorize-user; do
-  printf '%-16s %6.2f MB   %s\n' "$binary" "$(stat -c %s "$out/$binary" | awk '{print $1 / 1e6}')" "$(ldd "$out/$binary" 2>&1 | tr -d '\t')"
+echo "== binary (stripped)"
+for binary in $binaries; do
+  linkage=$(ldd "$out/$binary" 2>&1 || true)
+  [[ "$linkage" == *"not a dynamic executable"* ]] && linkage="fully static" || linkage="dynamic: $(grep -c '=>' <<<"$linkage") shared libraries"
+  printf '%-16s %6.2f MB   %s\n' "$binary" "$(stat -c %s "$out/$binary" | awk '{print $1 / 1e6}')" "$linkage"
 done
 echo "Foundation or ICU symbols in authorize-user: $(nm .build/release/authorize-user | grep -cE '\$s(10Foundation|20FoundationEssentials|33FoundationInternationalization)|_icu_|ucol_|ubrk_' || true)"
 
@@ -42,7 +48,8 @@ source scripts/dev-env.sh
 event=functions/authorize-user/events/http-v2-success.json
 echo "== cold start: one event on stdin, $runs runs each (hyperfine -N)"
 "$hyperfine" -N --warmup 20 --runs "$runs" --input "$event" --export-json "$out/hyperfine.json" \
-  --command-name floor "$out/floor" --command-name authorize-user "$out/authorize-user" | grep -vE '^\s*$'
+  --command-name floor "$out/floor" --command-name authorize-user "$out/authorize-user" \
+  ${previous:+--command-name previous "$out/previous"} | grep -vE '^\s*$'
 python3 - "$out/hyperfine.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -53,7 +60,7 @@ print(f"authorize-user / floor: mean {function['mean'] / floor['mean']:.2f}x, me
 PY
 
 echo "== peak RSS (/usr/bin/time -v, best of 5)"
-for binary in floor authorize-user; do
+for binary in $binaries; do
   best=$(for _ in 1 2 3 4 5; do /usr/bin/time -v "$out/$binary" < "$event" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; done | sort -n | head -1)
   printf '%-16s %6.2f MiB\n' "$binary" "$(awk -v kb="$best" 'BEGIN {print kb / 1024}')"
 done
