@@ -15,6 +15,24 @@ import Testing
         }
     }
 
+    /// Outside Lambda a process makes up its request id as Lambda's form: a random version-4 UUID
+    /// in lower case (the variant and version bits set), a new one for every run.
+    @Test func aStdinInvocationGetsAFreshVersion4RequestId() throws {
+        var environment = try DevelopmentEnvironment.parameters()
+        environment["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        let event = try DevelopmentEnvironment.sampleEvents(of: "authorize-user").first { $0.lastPathComponent == "http-v2-success.json" }!
+        var seen: Set<String> = []
+        for _ in 0..<8 {
+            let run = try FunctionExecutable("authorize-user").run([], environment: environment, input: Data(contentsOf: event))
+            let line = try #require(run.stderr.split(separator: "\n").first)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let requestId = try #require(object["requestId"] as? String)
+            #expect(requestId.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(requestId)")
+            seen.insert(requestId)
+        }
+        #expect(seen.count == 8)
+    }
+
     @Test(arguments: ["authorize-user", "authorize-admin", "authorizer"])
     func answersAnUnreadableEventWithAnErrorReportAndKeepsExitZero(function: String) throws {
         let environment = try DevelopmentEnvironment.parameters()
