@@ -11,6 +11,9 @@ public enum EnvironmentVariable {
 
     /// The authorizer's admin-only routes: comma-separated path prefixes, e.g. `/admin,/internal`.
     public static let adminRoutePrefixes = "ADMIN_ROUTE_PREFIXES"
+    /// The authorizer's optional-auth routes, e.g. `/player`: a caller without a token is let
+    /// through as anonymous; a caller with a bad token is still denied.
+    public static let optionalAuthRoutePrefixes = "OPTIONAL_AUTH_ROUTE_PREFIXES"
     /// The authorizer's tolerance for `iat` in the future, in seconds (0...300, default 60).
     public static let jwtLeewaySeconds = "JWT_LEEWAY_SECONDS"
 

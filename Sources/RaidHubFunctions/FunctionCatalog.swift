@@ -38,6 +38,7 @@ public enum FunctionCatalog {
         summary: "API Gateway Lambda authorizer: allows requests bearing a valid RaidHub token",
         variables: signingVariables + [
             (EnvironmentVariable.adminRoutePrefixes, "optional; comma-separated path prefixes only admin tokens may call"),
+            (EnvironmentVariable.optionalAuthRoutePrefixes, "optional; comma-separated path prefixes a caller without a token may call as anonymous"),
             (EnvironmentVariable.jwtLeewaySeconds, "optional; seconds a token's iat may lie in the future (0-300, default 60)"),
         ],
         makeHandler: { try AuthorizerFunction(environment: $0) })

@@ -6,7 +6,9 @@ import RaidHubTime
 
 /// `GET /authorize/whoami`, behind the authorizer: answers the caller's claims as the authorizer
 /// passed them, so a website can check a token and learn whose it is. It holds no secret: the
-/// route is only reachable through the authorizer, which verified the token.
+/// route is only reachable through the authorizer, which verified the token. On an optional-auth
+/// route (`GET /player/whoami`) a caller without a token is answered as anonymous: a null
+/// `bungieMembershipId`, no destiny ids, not an admin.
 public struct WhoAmIFunction: LambdaHandler {
     private let clock: any WallClock
 
@@ -26,7 +28,8 @@ public struct WhoAmIFunction: LambdaHandler {
             response = ResponseEnvelope.success(minted: now) { writer in
                 writer.openObject()
                 writer.key("bungieMembershipId")
-                writer.string(bungie)
+                // The authorizer's anonymous context: the same keys, with an empty id.
+                if bungie.isEmpty { writer.null() } else { writer.string(bungie) }
                 writer.key("destinyMembershipIds")
                 writer.openArray()
                 for id in (claims["destinyMembershipIds"]?.stringValue ?? "").split(separator: ",") { writer.string(String(id)) }

@@ -24,8 +24,8 @@ public struct APIGatewayEmulator: Sendable {
         else { return .message(404, "Not Found") }
         let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host)
         var authorizerContext: JSONValue?
-        if let authorizerId = route.authorizerFunctionId {
-            switch authorize(event, authorizerId: authorizerId, header: route.identityHeader ?? "Authorization") {
+        if let authorizer = route.authorizer {
+            switch authorize(event, by: authorizer) {
             case .success(let context): authorizerContext = context
             case .failure(let answer): return answer.response
             }
@@ -38,11 +38,11 @@ public struct APIGatewayEmulator: Sendable {
         }
     }
 
-    /// Runs the route's authorizer: 401 without the identity header (API Gateway does not even
-    /// call the authorizer then), 403 when it denies, 500 when it fails.
-    private func authorize(_ event: GatewayEvent, authorizerId: String, header: String) -> Result<JSONValue?, AuthorizationAnswer> {
-        guard let identity = event.request.header(header), !identity.isEmpty else { return .failure(AuthorizationAnswer(.message(401, "Unauthorized"))) }
-        guard let function = runner.template.function(named: authorizerId),
+    /// Runs the route's authorizer: 401 when an identity source is missing or empty (API Gateway
+    /// does not even call the authorizer then), 403 when it denies, 500 when it fails.
+    private func authorize(_ event: GatewayEvent, by authorizer: LambdaAuthorizer) -> Result<JSONValue?, AuthorizationAnswer> {
+        guard let identity = event.identity(for: authorizer) else { return .failure(AuthorizationAnswer(.message(401, "Unauthorized"))) }
+        guard let function = runner.template.function(named: authorizer.functionId),
               let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity)),
               case .response(let payload) = result,
               let answer = try? JSONParser.parse(payload).objectValue,

@@ -101,14 +101,41 @@ struct GatewayEvent {
         return writer.bytes
     }
 
-    /// The 2.0 REQUEST event for the route's Lambda authorizer.
-    func authorizer(identity: String) -> [UInt8] {
+    /// The values of `authorizer`'s identity sources for this request, or nil when one is
+    /// missing. Header repeats are joined with `,` and query repeats too, as HTTP APIs do.
+    func identity(for authorizer: LambdaAuthorizer) -> [String]? {
+        let headers = lowerCasedHeaders
+        let query = queryParameters
+        return authorizer.identity(
+            header: { name in headers.first { $0.0 == name.lowercased() }?.1 },
+            queryString: { name in query.first { $0.0 == name }.map { $0.1.joined(separator: ",") } },
+            context: { name in
+                switch name {
+                case "routeKey": routeKey
+                case "requestId": requestId
+                case "stage": "$default"
+                case "apiId": "local"
+                case "accountId": "000000000000"
+                case "domainName": host
+                case "httpMethod": request.method
+                case "path": request.path
+                case "identity.sourceIp": sourceIP
+                default: nil
+                }
+            })
+    }
+
+    /// The 2.0 REQUEST event for the route's Lambda authorizer; `identitySource` is absent when
+    /// the authorizer names no identity source.
+    func authorizer(identity: [String]) -> [UInt8] {
         var writer = JSONWriter()
         writer.openObject()
         writer.key("version"); writer.string("2.0")
         writer.key("type"); writer.string("REQUEST")
         writer.key("routeArn"); writer.string("arn:aws:execute-api:us-east-1:000000000000:local/$default/\(request.method)\(request.path)")
-        writer.key("identitySource"); writer.openArray(); writer.string(identity); writer.closeArray()
+        if !identity.isEmpty {
+            writer.key("identitySource"); writer.openArray(); identity.forEach { writer.string($0) }; writer.closeArray()
+        }
         writer.key("routeKey"); writer.string(routeKey)
         writer.key("rawPath"); writer.string(request.path)
         writer.key("rawQueryString"); writer.string(request.query)
@@ -147,7 +174,8 @@ struct GatewayEvent {
         writer.key("timeEpoch"); writer.integer(Int64(now.timeIntervalSince1970 * 1000))
     }
 
-    private func writeQuery(to writer: inout JSONWriter, multiValue: Bool) {
+    /// The query's parameters in order, each with its values, percent-decoded.
+    private var queryParameters: [(String, [String])] {
         var values: [(String, [String])] = []
         for pair in request.query.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1)
@@ -155,6 +183,11 @@ struct GatewayEvent {
             let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[1])) : ""
             if let index = values.firstIndex(where: { $0.0 == name }) { values[index].1.append(value) } else { values.append((name, [value])) }
         }
+        return values
+    }
+
+    private func writeQuery(to writer: inout JSONWriter, multiValue: Bool) {
+        let values = queryParameters
         guard !values.isEmpty else {
             if multiValue {
                 writer.key("queryStringParameters"); writer.null()

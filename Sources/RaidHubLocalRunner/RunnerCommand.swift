@@ -138,7 +138,7 @@ public struct RunnerCommand {
         let bound = try server.start()
         FileHandle.standardError.write(Data("local-runner \(name): listening on http://\(options.host):\(bound)\n".utf8))
         for route in runner.template.routes where name == "start-api" {
-            FileHandle.standardError.write(Data("  \(route.method) http://\(options.host):\(bound)\(route.path) -> \(route.functionId)\(route.authorizerFunctionId.map { " (authorizer \($0))" } ?? "")\n".utf8))
+            FileHandle.standardError.write(Data("  \(route.method) http://\(options.host):\(bound)\(route.path) -> \(route.functionId)\(route.authorizer.map { " (authorizer \($0.functionId))" } ?? "")\n".utf8))
         }
         let stop = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)

@@ -25,10 +25,8 @@ public struct SAMTemplate: Sendable, Equatable {
         public var path: String
         public var functionId: String
         public var payloadVersion2: Bool
-        /// The authorizer function guarding it, if any.
-        public var authorizerFunctionId: String?
-        /// The header the authorizer's identity source names.
-        public var identityHeader: String?
+        /// The Lambda authorizer guarding it, if any.
+        public var authorizer: LambdaAuthorizer?
     }
 
     public var functions: [Function]
@@ -77,7 +75,7 @@ public struct SAMTemplate: Sendable, Equatable {
                 let authorizerName = eventProperties["Auth"]?["Authorizer"]?.text
                 let authorizer = authorizerName.flatMap { authorizers[$0] } ?? (authorizerName == nil ? authorizers["$default"] : nil)
                 routes.append(Route(method: method.uppercased(), path: path, functionId: resource.key, payloadVersion2: type == "HttpApi",
-                                    authorizerFunctionId: authorizer?.functionId, identityHeader: authorizer?.header))
+                                    authorizer: authorizer))
             }
         }
         self.functions = functions
@@ -94,15 +92,13 @@ public struct SAMTemplate: Sendable, Equatable {
         return variables
     }
 
-    /// The HTTP API's authorizers by name (`$default` for `DefaultAuthorizer`): function and header.
-    private static func authorizers(_ resources: [YAMLEntry]) -> [String: (functionId: String, header: String)] {
-        var found: [String: (functionId: String, header: String)] = [:]
+    /// The HTTP API's Lambda authorizers by name (`$default` for `DefaultAuthorizer`).
+    private static func authorizers(_ resources: [YAMLEntry]) -> [String: LambdaAuthorizer] {
+        var found: [String: LambdaAuthorizer] = [:]
         for resource in resources where resource.value["Type"]?.text == "AWS::Serverless::HttpApi" {
             let auth = resource.value["Properties"]?["Auth"]
-            for authorizer in auth?["Authorizers"]?.entries ?? [] {
-                guard case .tagged("!GetAtt", .scalar(let target?))? = authorizer.value["FunctionArn"] else { continue }
-                let header = authorizer.value["Identity"]?["Headers"]?.items?.first?.text ?? "Authorization"
-                found[authorizer.key] = (String(target.split(separator: ".")[0]), header)
+            for entry in auth?["Authorizers"]?.entries ?? [] {
+                if let authorizer = LambdaAuthorizer(entry.value) { found[entry.key] = authorizer }
             }
             if let name = auth?["DefaultAuthorizer"]?.text { found["$default"] = found[name] }
         }

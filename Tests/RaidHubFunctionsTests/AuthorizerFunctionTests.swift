@@ -15,7 +15,8 @@ import Testing
     static let now = UnixTime(seconds: 1_709_508_600)
     static let keys = try! JWTKeySet(environment: ["JWT_SECRET": secret])
     let authorizer = LambdaTestClient(try! AuthorizerFunction(
-        environment: ["JWT_SECRET": secret, "ADMIN_ROUTE_PREFIXES": "/admin, /internal/"], clock: FixedWallClock(now)))
+        environment: ["JWT_SECRET": secret, "ADMIN_ROUTE_PREFIXES": "/admin, /internal/", "OPTIONAL_AUTH_ROUTE_PREFIXES": "/player, /admin/public"],
+        clock: FixedWallClock(now)))
 
     static func token(admin: Bool = false, issuedAt: Int64 = 1_709_508_600) -> String {
         let id = MembershipId(12_345)!
@@ -62,6 +63,52 @@ import Testing
         #expect(String(decoding: output.payload, as: UTF8.self) == #"{"isAuthorized":false}"#)
     }
 
+    /// RaidHub's optional-auth routes: no token at all is fine (an anonymous context with the
+    /// same keys), a present but bad one is not; other routes still need a token.
+    @Test func admitsAnAnonymousCallerOnlyOnOptionalAuthRoutes() throws {
+        let anonymous = #"{"isAuthorized":true,"context":{"bungieMembershipId":"","isAdmin":false,"destinyMembershipIds":""}}"#
+        for headers in [[:], ["authorization": ""], ["x-raidhub-user-authorization": "  "]] {
+            for path in ["/player", "/player/4611686018488107374/profile"] {
+                let output = try authorizer.invoke(httpEvent(path: path, headers: headers))
+                #expect(output.outcome == .authorization(allowed: true, reason: nil), "\(path) \(headers)")
+                #expect(String(decoding: output.payload, as: UTF8.self) == anonymous)
+            }
+            #expect(try decision(httpEvent(path: "/players", headers: headers)) == .authorization(allowed: false, reason: "no bearer token"))
+        }
+        // A token on an optional route is read as anywhere else.
+        #expect(try decision(httpEvent(path: "/player/1", headers: ["x-raidhub-user-authorization": Self.token()])) == .authorization(allowed: true, reason: nil))
+        for (headers, reason) in [
+            (["authorization": "Bearer x.y.z"], "payload: length is not a possible base64url length"),
+            (["authorization": "Basic dXNlcjpwYXNz"], "malformed authorization header"),
+            (["x-raidhub-user-authorization": "Bearer a b"], "malformed authorization header"),
+        ] {
+            #expect(try decision(httpEvent(path: "/player/1", headers: headers)) == .authorization(allowed: false, reason: reason))
+        }
+        let expiredAdmin = Self.token(admin: true, issuedAt: Self.now.seconds - 2 * 3600)
+        #expect(try decision(httpEvent(path: "/player/1", headers: ["authorization": "Bearer \(expiredAdmin)"])) == .authorization(allowed: false, reason: "token has expired"))
+    }
+
+    @Test func anAdminRouteWinsOverAnOptionalOne() throws {
+        #expect(try decision(httpEvent(path: "/admin/public/x", headers: [:])) == .authorization(allowed: false, reason: "no bearer token"))
+        #expect(try decision(httpEvent(path: "/admin/public/x", headers: ["authorization": "Bearer \(Self.token())"]))
+            == .authorization(allowed: false, reason: "admin route, token is not an admin's"))
+    }
+
+    /// REST APIs may cache a policy for the whole stage, so an anonymous policy allows only the
+    /// optional-auth routes and still denies the admin ones.
+    @Test func anAnonymousRESTPolicyCoversOnlyOptionalAuthRoutes() throws {
+        let event = #"{"type":"REQUEST","methodArn":"arn:aws:execute-api:us-east-1:1:api/prod/GET/player/1","path":"/player/1","headers":{}}"#
+        let output = try authorizer.invoke(Array(event.utf8))
+        #expect(String(decoding: output.payload, as: UTF8.self) == """
+            {"principalId":"anonymous","policyDocument":{"Version":"2012-10-17","Statement":[\
+            {"Action":"execute-api:Invoke","Effect":"Allow","Resource":["arn:aws:execute-api:us-east-1:1:api/prod/*/player","arn:aws:execute-api:us-east-1:1:api/prod/*/player/*",\
+            "arn:aws:execute-api:us-east-1:1:api/prod/*/admin/public","arn:aws:execute-api:us-east-1:1:api/prod/*/admin/public/*"]},\
+            {"Action":"execute-api:Invoke","Effect":"Deny","Resource":["arn:aws:execute-api:us-east-1:1:api/prod/*/admin","arn:aws:execute-api:us-east-1:1:api/prod/*/admin/*",\
+            "arn:aws:execute-api:us-east-1:1:api/prod/*/internal","arn:aws:execute-api:us-east-1:1:api/prod/*/internal/*"]}]},\
+            "context":{"bungieMembershipId":"","isAdmin":false,"destinyMembershipIds":""}}
+            """)
+    }
+
     @Test(arguments: [
         ("/admin", false), ("/admin/users", false), ("/internal", false), ("/internal/x/y", false),
         ("/administrators", true), ("/players/admin", true), ("/", true),
@@ -98,6 +145,9 @@ import Testing
         }
         #expect(throws: ConfigurationError(variable: "ADMIN_ROUTE_PREFIXES", problem: .invalid("entries must be paths starting with '/'"))) {
             try AuthorizerFunction(environment: ["JWT_SECRET": Self.secret, "ADMIN_ROUTE_PREFIXES": "admin"])
+        }
+        #expect(throws: ConfigurationError(variable: "OPTIONAL_AUTH_ROUTE_PREFIXES", problem: .invalid("entries must be paths starting with '/'"))) {
+            try AuthorizerFunction(environment: ["JWT_SECRET": Self.secret, "OPTIONAL_AUTH_ROUTE_PREFIXES": "/player,player"])
         }
         #expect(throws: ConfigurationError(variable: "JWT_SECRET", problem: .missing)) { try AuthorizerFunction(environment: [:]) }
     }

@@ -164,20 +164,82 @@ import Testing
         #expect(unknown.body == #"{"Type":"User","message":"Function not found: Nope"}"#)
     }
 
-    /// The project's own protected route, through its own authorizer, with the sample tokens.
-    @Test func servesTheProtectedRouteOfTheProjectTemplate() throws {
+    /// The project's own routes through its own authorizer, with the sample tokens: the template
+    /// names no identity source, so every header form reaches the authorizer and a request with
+    /// no token too (the authorizer, not API Gateway, refuses it where a token is required).
+    @Test func servesTheProtectedAndOptionalRoutesOfTheProjectTemplate() throws {
         let (server, runner, base) = try Self.serve(try Self.projectTemplate())
         defer { server.stop(); runner.shutdown() }
-        func authorization(_ sample: String) throws -> String {
+        func token(_ sample: String) throws -> String {
             let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/\(sample).json")
             let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-            return try #require((event["headers"] as? [String: String])?["authorization"])
+            let header = try #require((event["headers"] as? [String: String])?["authorization"])
+            return String(header.dropFirst("Bearer ".count))
         }
-        #expect(try RunnerHTTPClient.send("GET", base + "/authorize/whoami").status == 401)
-        #expect(try RunnerHTTPClient.send("GET", base + "/authorize/whoami", headers: ["Authorization": authorization("http-v2-deny-forged")]).status == 403)
-        let me = try RunnerHTTPClient.send("GET", base + "/authorize/whoami", headers: ["Authorization": authorization("http-v2-allow-user")])
-        #expect(me.status == 200)
-        #expect(me.body.hasSuffix(#""success":true,"response":{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374","4611686018488107375"],"isAdmin":false}}"#))
+        let user = try token("http-v2-allow-user")
+        let forged = try token("http-v2-deny-forged")
+        let claims = #""success":true,"response":{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374","4611686018488107375"],"isAdmin":false}}"#
+        for headers in [["Authorization": "Bearer \(user)"], ["authorization": "bearer \(user)"],
+                        ["x-raidhub-user-authorization": user], ["X-RaidHub-User-Authorization": "Bearer \(user)"]] {
+            for path in ["/authorize/whoami", "/player/whoami"] {
+                let me = try RunnerHTTPClient.send("GET", base + path, headers: headers)
+                #expect(me.status == 200, "\(path) \(headers.keys)")
+                #expect(me.body.hasSuffix(claims))
+            }
+        }
+        // A token is required on /authorize/whoami; on the optional-auth route none is fine.
+        let refused = try RunnerHTTPClient.send("GET", base + "/authorize/whoami")
+        #expect(refused.status == 403)
+        #expect(refused.body == #"{"message":"Forbidden"}"#)
+        let anonymous = try RunnerHTTPClient.send("GET", base + "/player/whoami")
+        #expect(anonymous.status == 200)
+        #expect(anonymous.body.hasSuffix(#""success":true,"response":{"bungieMembershipId":null,"destinyMembershipIds":[],"isAdmin":false}}"#))
+        // A present but bad token is refused everywhere, in either header.
+        for headers in [["Authorization": "Bearer \(forged)"], ["x-raidhub-user-authorization": forged], ["Authorization": "Basic dXNlcjpwYXNz"]] {
+            for path in ["/authorize/whoami", "/player/whoami"] {
+                #expect(try RunnerHTTPClient.send("GET", base + path, headers: headers).status == 403, "\(path) \(headers)")
+            }
+        }
+    }
+
+    /// API Gateway's identity sources: every one must be present and non-empty, else 401 without
+    /// invoking the authorizer; their values reach it as `identitySource`, in SAM's order.
+    @Test func answers401WhenAnyIdentitySourceIsMissing() throws {
+        let text = """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Api:
+            Type: AWS::Serverless::HttpApi
+            Properties:
+              Auth:
+                Authorizers:
+                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, Identity: {Headers: [Authorization, X-Tenant], QueryStrings: [v], Context: [routeKey]}}
+          WhoAmIFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Events:
+                Me: {Type: HttpApi, Properties: {Path: /me, Method: GET, Auth: {Authorizer: Token}}}
+            Metadata: {DockerBuildArgs: {FUNCTION: whoami}}
+          AuthorizerFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Environment: {Variables: {JWT_SECRET: x}}
+            Metadata: {DockerBuildArgs: {FUNCTION: authorizer}}
+        """
+        let template = try SAMTemplate(YAMLReader.read(text))
+        #expect(template.routes.first?.authorizer?.identitySources == [.header("Authorization"), .header("X-Tenant"), .queryString("v"), .context("routeKey")])
+        let (server, runner, base) = try Self.serve(template)
+        defer { server.stop(); runner.shutdown() }
+        let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json")
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let bearer = try #require((event["headers"] as? [String: String])?["authorization"])
+        let complete = ["Authorization": bearer, "X-Tenant": "t"]
+        #expect(try RunnerHTTPClient.send("GET", base + "/me?v=1", headers: complete).status == 200)
+        for (path, headers) in [("/me", complete), ("/me?v=", complete), ("/me?v=1", ["Authorization": bearer]), ("/me?v=1", ["Authorization": bearer, "X-Tenant": ""])] {
+            let answer = try RunnerHTTPClient.send("GET", base + path, headers: headers)
+            #expect(answer.status == 401, "\(path) \(headers.keys)")
+            #expect(answer.body == #"{"message":"Unauthorized"}"#)
+        }
     }
 
     /// Sign-in with Bungie through start-api, the env file pointing the function at a fake
