@@ -7,7 +7,8 @@ public struct SAMTemplate: Sendable, Equatable {
     /// One `AWS::Serverless::Function`.
     public struct Function: Sendable, Equatable {
         public var logicalId: String
-        /// The executable: `Metadata.DockerBuildArgs.FUNCTION`, the same name the image build uses.
+        /// The executable: `Metadata.DockerBuildTarget` (the Dockerfile's stage for the function),
+        /// else `Metadata.DockerBuildArgs.FUNCTION`; the same name the image build uses.
         public var executableName: String
         public var timeoutSeconds: Int
         public var memoryMB: Int
@@ -49,8 +50,9 @@ public struct SAMTemplate: Sendable, Equatable {
         var routes: [Route] = []
         for resource in resources where resource.value["Type"]?.text == "AWS::Serverless::Function" {
             let properties = resource.value["Properties"]
-            guard let executable = resource.value["Metadata"]?["DockerBuildArgs"]?["FUNCTION"]?.text else {
-                throw TemplateError("\(resource.key) has no Metadata.DockerBuildArgs.FUNCTION naming its executable")
+            let metadata = resource.value["Metadata"]
+            guard let executable = metadata?["DockerBuildTarget"]?.text ?? metadata?["DockerBuildArgs"]?["FUNCTION"]?.text else {
+                throw TemplateError("\(resource.key) has no Metadata.DockerBuildTarget (or DockerBuildArgs.FUNCTION) naming its executable")
             }
             var environment: [String: String] = [:]
             for variable in properties?["Environment"]?["Variables"]?.entries ?? [] {
