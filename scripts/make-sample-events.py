@@ -127,6 +127,9 @@ def authorizer_cases():
                    secret="an-attacker-guess-0123456789abcdef0123456789")
     user_context = {"bungieMembershipId": "12345678", "isAdmin": False, "destinyMembershipIds": "4611686018488107374,4611686018488107375"}
     admin_context = {"bungieMembershipId": "7", "isAdmin": True, "destinyMembershipIds": ""}
+    # OPTIONAL_AUTH_ROUTE_PREFIXES=/player: no token is an anonymous caller, a bad one is refused.
+    anonymous_context = {"bungieMembershipId": "", "isAdmin": False, "destinyMembershipIds": ""}
+    profile = "/player/4611686018488107374/profile"
 
     def v2(path, headers):
         return {"version": "2.0", "type": "REQUEST", "routeArn": f"{ARN}/GET{path}", "identitySource": list(headers.values()),
@@ -161,6 +164,12 @@ def authorizer_cases():
         "http-v2-deny-forged": (v2("/players/me", {"authorization": f"Bearer {forged}"}), deny),
         "http-v2-deny-malformed": (v2("/players/me", {"authorization": "Bearer not.a.jwt"}), deny),
         "http-v2-deny-missing": (v2("/players/me", {"user-agent": "curl/8.5.0"}), deny),
+        "http-v2-allow-anonymous-on-optional-route": (v2(profile, {"user-agent": "curl/8.5.0"}), allow(anonymous_context)),
+        "http-v2-deny-forged-on-optional-route": (v2(profile, {"authorization": f"Bearer {forged}"}), deny),
+        "rest-v1-request-allow-anonymous-on-optional-route": (
+            {"type": "REQUEST", "methodArn": f"{ARN}/GET{profile}", "resource": profile, "path": profile, "httpMethod": "GET",
+             "headers": {"User-Agent": "curl/8.5.0"}, "requestContext": {"stage": "prod"}},
+            policy("anonymous", [f"{ARN}/*/player", f"{ARN}/*/player/*"], admin_denies, anonymous_context)),
         "rest-v1-token-allow": ({"type": "TOKEN", "authorizationToken": f"Bearer {user}", "methodArn": f"{ARN}/GET/players/me"},
                                 policy("12345678", [f"{ARN}/*"], admin_denies, user_context)),
         "rest-v1-token-allow-admin": ({"type": "TOKEN", "authorizationToken": f"Bearer {admin}", "methodArn": f"{ARN}/GET/admin/users"},
@@ -213,8 +222,19 @@ def whoami_cases():
                                                      **{k: (str(v).lower() if isinstance(v, bool) else v) for k, v in context.items()}}
         return event
 
+    anonymous = {"bungieMembershipId": "", "isAdmin": False, "destinyMembershipIds": ""}
+    anonymous_answer = {"minted": "<minted>", "success": True, "response": {"bungieMembershipId": None, "destinyMembershipIds": [], "isAdmin": False}}
     cases = {}
     for version, prefix in [(2, "http-v2"), (1, "rest-v1")]:
+        # GET /player/whoami, an optional-auth route, reached with no token: an anonymous context.
+        optional = with_authorizer(version, anonymous)
+        optional = json.loads(json.dumps(optional).replace(path, "/player/whoami"))
+        for headers in ("headers", "multiValueHeaders"):
+            for name in ("authorization", "Authorization"):
+                (optional.get(headers) or {}).pop(name, None)
+        if version == 1:
+            optional["requestContext"]["authorizer"]["principalId"] = "anonymous"
+        cases[f"{prefix}-anonymous-on-optional-route"] = (optional, http_answer(version, 200, anonymous_answer))
         cases[f"{prefix}-success"] = (with_authorizer(version, user), http_answer(version, 200, user_answer))
         cases[f"{prefix}-success-admin"] = (with_authorizer(version, admin), http_answer(version, 200, admin_answer))
         unauthorized = http_event(version, "GET", path, "")
