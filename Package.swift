@@ -49,7 +49,9 @@ let package = Package(
         // blocking client the functions reach the Runtime API with.
         .target(name: "RaidHubHTTP", swiftSettings: functionSettings),
         // The HTTP/1.1 server on POSIX sockets: local-runner's (and tests'), never a function's.
-        .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP"]),
+        .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP", "CLinuxEvents"]),
+        // epoll and eventfd, which Swift's Glibc module does not import.
+        .target(name: "CLinuxEvents"),
         // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
         .target(name: "RaidHubYAML"),
         // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.

@@ -1,39 +1,94 @@
-/// The chunked transfer coding (RFC 9112 §7.1): size in hex, optional extensions, data, and a
-/// last zero-size chunk with optional trailers.
-enum ChunkedBody {
-    /// The de-chunked body and the index after it, or nil when it has not fully arrived.
+/// Decodes the chunked transfer coding (RFC 9112 §7.1) as bytes arrive: size in hex, optional
+/// extensions, data, and a last zero-size chunk with optional trailers. It resumes where it
+/// stopped, so decoding is linear in the bytes however they are split.
+struct ChunkedBody: Sendable {
+    private enum Phase: Sendable {
+        case size
+        case data(remaining: Int)
+        case dataEnd
+        case trailers(byteCount: Int)
+    }
+
+    /// The next byte to read, in the parser's buffer.
+    var index: Int
+    /// The body decoded so far.
+    private(set) var body: [UInt8] = []
+    private var phase = Phase.size
+    /// Where the scan for the current line's end resumes.
+    private var scanned = 0
+
+    init(index: Int) {
+        self.index = index
+    }
+
+    /// Follows the buffer when `count` bytes before `index` are removed from it.
+    mutating func shift(by count: Int) {
+        index -= count
+        scanned = max(0, scanned - count)
+    }
+
+    /// The body and the index after it when the whole chunked body has arrived, else nil: a
+    /// stateless read for responses (the Runtime API never chunks, so no resuming is needed).
     static func read(_ buffer: [UInt8], from start: Int, limit: Int) throws(HTTPParseError) -> ([UInt8], Int)? {
-        var body: [UInt8] = []
-        var index = start
+        var decoder = ChunkedBody(index: start)
+        return try decoder.advance(buffer, bodyLimit: limit, trailerLimit: 16 * 1024) ? (decoder.body, decoder.index) : nil
+    }
+
+    /// Decodes what has arrived; true when the body and its trailers are complete.
+    mutating func advance(_ buffer: [UInt8], bodyLimit: Int, trailerLimit: Int) throws(HTTPParseError) -> Bool {
         while true {
-            guard let lineEnd = crlf(in: buffer, from: index) else {
-                if buffer.count - index > 1024 { throw .malformed("chunk size line") }
-                return nil
-            }
-            let size = try chunkSize(buffer[index..<lineEnd])
-            index = lineEnd + 2
-            if size == 0 {
-                // Trailer fields, ignored, up to the blank line.
-                while true {
-                    guard let end = crlf(in: buffer, from: index) else { return nil }
-                    let isBlank = end == index
-                    index = end + 2
-                    if isBlank { return (body, index) }
+            switch phase {
+            case .size:
+                guard let end = try lineEnd(in: buffer, limit: 1024, tooLong: .malformed("chunk size line")) else { return false }
+                let size = try Self.chunkSize(buffer[index..<end])
+                index = end + 2
+                if size == 0 {
+                    phase = .trailers(byteCount: 0)
+                } else {
+                    guard body.count + size <= bodyLimit else { throw .bodyTooLarge(limit: bodyLimit) }
+                    body.reserveCapacity(body.count + size)
+                    phase = .data(remaining: size)
                 }
+            case .data(let remaining):
+                let available = min(remaining, buffer.count - index)
+                body.append(contentsOf: buffer[index..<(index + available)])
+                index += available
+                guard available == remaining else {
+                    phase = .data(remaining: remaining - available)
+                    return false
+                }
+                phase = .dataEnd
+            case .dataEnd:
+                guard buffer.count - index >= 2 else { return false }
+                guard buffer[index] == 0x0D, buffer[index + 1] == 0x0A else { throw .malformed("chunk data") }
+                index += 2
+                phase = .size
+            case .trailers(let byteCount):
+                // Trailer fields are read and ignored; they count against the head's limit.
+                let remaining = trailerLimit - byteCount
+                guard let end = try lineEnd(in: buffer, limit: remaining, tooLong: .headersTooLarge(limit: trailerLimit)) else { return false }
+                let length = end + 2 - index
+                guard length <= remaining else { throw .headersTooLarge(limit: trailerLimit) }
+                let isBlank = end == index
+                index = end + 2
+                if isBlank { return true }
+                phase = .trailers(byteCount: byteCount + length)
             }
-            guard body.count + size <= limit else { throw .bodyTooLarge(limit: limit) }
-            guard buffer.count - index >= size + 2 else { return nil }
-            guard buffer[index + size] == 0x0D, buffer[index + size + 1] == 0x0A else { throw .malformed("chunk data") }
-            body.append(contentsOf: buffer[index..<(index + size)])
-            index += size + 2
         }
     }
 
-    private static func crlf(in buffer: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index + 1 < buffer.count {
-            if buffer[index] == 0x0D, buffer[index + 1] == 0x0A { return index }
-            index += 1
+    /// The CR of the CRLF ending the line at `index`, nil when it has not arrived; a bare LF or a
+    /// line longer than `limit` is an error.
+    private mutating func lineEnd(in buffer: [UInt8], limit: Int, tooLong: HTTPParseError) throws(HTTPParseError) -> Int? {
+        var position = max(scanned, index)
+        defer { scanned = position }
+        while position < buffer.count {
+            if buffer[position] == 0x0A {
+                guard position > index, buffer[position - 1] == 0x0D else { throw .malformed("bare LF") }
+                return position - 1
+            }
+            position += 1
+            if position - index > limit { throw tooLong }
         }
         return nil
     }

@@ -13,6 +13,8 @@ struct HTTPRequestHead {
     let fields: [HTTPField]
     let framing: Framing
     let keepAlive: Bool
+    /// HTTP/1.1 with `Expect: 100-continue` and a body to come.
+    let expectsContinue: Bool
 
     init(_ bytes: ArraySlice<UInt8>) throws(HTTPParseError) {
         var lines = Self.lines(bytes)
@@ -27,7 +29,16 @@ struct HTTPRequestHead {
         method = String(decoding: parts[0], as: UTF8.self)
         target = String(decoding: parts[1], as: UTF8.self)
         fields = try lines.map(Self.field)
+        // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0.
+        let hosts = fields.count { $0.name.lowercased() == "host" }
+        guard hosts == 1 || (hosts == 0 && version == "HTTP/1.0") else { throw .malformed(hosts == 0 ? "missing Host" : "repeated Host") }
+        // RFC 9112 §6.1: HTTP/1.0 framing with Transfer-Encoding is faulty; nginx refuses it too.
+        if version == "HTTP/1.0", fields.contains(where: { $0.name.lowercased() == "transfer-encoding" }) {
+            throw .malformed("Transfer-Encoding in HTTP/1.0")
+        }
         framing = try Self.framing(fields)
+        expectsContinue = version == "HTTP/1.1" && framing != .none
+            && fields.contains { $0.name.lowercased() == "expect" && $0.value.lowercased() == "100-continue" }
         let connection = fields.filter { $0.name.lowercased() == "connection" }.map { $0.value.lowercased() }.joined(separator: ",")
         let options = connection.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: HTTPField.trimmingOptionalWhiteSpace($0), as: UTF8.self) }
         keepAlive = version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")

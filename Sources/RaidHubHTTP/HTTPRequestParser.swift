@@ -3,14 +3,27 @@
 /// Feed bytes with `append`, then call `next()` until it returns nil (more bytes needed). Bytes
 /// after a complete request stay buffered for the next one, so pipelined and kept-alive requests
 /// both work. Any error is final for the connection: answer its status and close.
+///
+/// Work is linear in the bytes received however they are split: the head scan and the chunked
+/// decoder resume where they stopped. A body is held once (the buffer is sized for a declared
+/// length up front, and chunk data leaves the buffer as it is decoded), and trailers count
+/// against the head's limit.
 public struct HTTPRequestParser: Sendable {
-    /// Largest request line plus headers (the terminating blank line included).
+    /// Largest request line plus headers (the terminating blank line included), and of the head
+    /// plus the trailers of a chunked body.
     public let maximumHeaderByteCount: Int
     /// Largest body, after de-chunking.
     public let maximumBodyByteCount: Int
 
     private var buffer: [UInt8] = []
+    /// The first byte not yet consumed by a returned request.
     private var start = 0
+    /// Where the head scan resumes.
+    private var scanned = 0
+    /// The current request's head, once it has arrived, with where its body starts.
+    private var head: (value: HTTPRequestHead, byteCount: Int, bodyStart: Int)?
+    private var chunked: ChunkedBody?
+    private var continueOwed = false
 
     /// A parser with these limits (by default 16 KiB of headers and a 6 MB body, Lambda's limit).
     public init(maximumHeaderByteCount: Int = 16 * 1024, maximumBodyByteCount: Int = 6 * 1024 * 1024) {
@@ -20,63 +33,120 @@ public struct HTTPRequestParser: Sendable {
 
     /// Adds bytes received from the connection.
     public mutating func append(_ bytes: some Sequence<UInt8>) {
-        if start > 0, start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
-            start = 0
-        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Adds bytes received from the connection.
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         buffer.append(contentsOf: bytes)
     }
 
     /// Whether bytes of an unfinished request are buffered (a client that stops mid-request).
-    public var hasPartialRequest: Bool { start < buffer.count }
+    public var hasPartialRequest: Bool { head != nil || start < buffer.count }
+
+    /// Whether the current request's head has arrived and its body has not: the server's body
+    /// deadline applies rather than the head's.
+    public var isReadingBody: Bool { head != nil }
+
+    /// True once per request whose head asked for `Expect: 100-continue` while its body has not
+    /// arrived: the server answers `100 Continue` so the client sends it.
+    public mutating func takeContinueExpectation() -> Bool {
+        defer { continueOwed = false }
+        return continueOwed
+    }
 
     /// The next complete request, nil when more bytes are needed.
     public mutating func next() throws(HTTPParseError) -> HTTPRequest? {
-        guard let headEnd = findHeadEnd() else {
-            if buffer.count - start > maximumHeaderByteCount { throw .headersTooLarge(limit: maximumHeaderByteCount) }
+        if head == nil {
+            guard let found = try readHead() else { return nil }
+            head = found
+            switch found.value.framing {
+            case .length(let length):
+                guard length <= maximumBodyByteCount else { throw .bodyTooLarge(limit: maximumBodyByteCount) }
+                // Room for the whole body now, so appends never reallocate past it.
+                buffer.reserveCapacity(found.bodyStart + length)
+            case .chunked:
+                chunked = ChunkedBody(index: found.bodyStart)
+            case .none:
+                break
+            }
+            continueOwed = found.value.expectsContinue
+        }
+        guard let (headValue, headByteCount, bodyStart) = head, let (body, end) = try readBody(of: headValue, headByteCount: headByteCount, from: bodyStart) else {
+            compactConsumedChunks()
             return nil
         }
-        guard headEnd - start <= maximumHeaderByteCount else { throw .headersTooLarge(limit: maximumHeaderByteCount) }
-        let head = try HTTPRequestHead(buffer[start..<headEnd])
-        let bodyStart = headEnd + 4
-        guard let (body, end) = try readBody(of: head, from: bodyStart) else { return nil }
+        head = nil
+        chunked = nil
+        continueOwed = false
         start = end
-        compactBuffer()
-        return HTTPRequest(method: head.method, target: head.target, headers: head.fields, body: body, keepAlive: head.keepAlive)
+        scanned = end
+        compact()
+        return HTTPRequest(method: headValue.method, target: headValue.target, headers: headValue.fields, body: body, keepAlive: headValue.keepAlive)
     }
 
-    /// Drops consumed bytes once they dominate the buffer, so a long kept-alive connection does
-    /// not grow its buffer forever.
-    private mutating func compactBuffer() {
-        if start > 64 * 1024, start * 2 > buffer.count {
-            buffer.removeFirst(start)
-            start = 0
+    /// Finds and parses the head: CRLF line ends only (a bare LF is refused at once, as nginx
+    /// does), one empty line before the request line ignored (RFC 9112 §2.2).
+    private mutating func readHead() throws(HTTPParseError) -> (value: HTTPRequestHead, byteCount: Int, bodyStart: Int)? {
+        while scanned == start, buffer.count - start >= 2, buffer[start] == 0x0D, buffer[start + 1] == 0x0A {
+            start += 2
+            scanned = start
         }
-    }
-
-    /// The index of the `\r\n\r\n` ending the head, if it has arrived.
-    private func findHeadEnd() -> Int? {
-        guard buffer.count - start >= 4 else { return nil }
-        var index = start
-        while index + 3 < buffer.count {
-            if buffer[index] == 0x0D, buffer[index + 1] == 0x0A, buffer[index + 2] == 0x0D, buffer[index + 3] == 0x0A {
-                return index
+        var index = max(scanned, start)
+        while index < buffer.count {
+            if buffer[index] == 0x0A {
+                guard index > start, buffer[index - 1] == 0x0D else { throw .malformed("bare LF") }
+                if index - start >= 3, buffer[index - 2] == 0x0A, buffer[index - 3] == 0x0D {
+                    let byteCount = index + 1 - start
+                    guard byteCount <= maximumHeaderByteCount else { throw .headersTooLarge(limit: maximumHeaderByteCount) }
+                    let value = try HTTPRequestHead(buffer[start..<(index - 3)])
+                    scanned = index + 1
+                    return (value, byteCount, index + 1)
+                }
             }
             index += 1
         }
+        scanned = index
+        if buffer.count - start > maximumHeaderByteCount { throw .headersTooLarge(limit: maximumHeaderByteCount) }
         return nil
     }
 
-    private func readBody(of head: HTTPRequestHead, from bodyStart: Int) throws(HTTPParseError) -> ([UInt8], Int)? {
+    private mutating func readBody(of head: HTTPRequestHead, headByteCount: Int, from bodyStart: Int) throws(HTTPParseError) -> ([UInt8], Int)? {
         switch head.framing {
         case .none:
             return ([], bodyStart)
         case .length(let length):
-            guard length <= maximumBodyByteCount else { throw .bodyTooLarge(limit: maximumBodyByteCount) }
             guard buffer.count - bodyStart >= length else { return nil }
             return (Array(buffer[bodyStart..<(bodyStart + length)]), bodyStart + length)
         case .chunked:
-            return try ChunkedBody.read(buffer, from: bodyStart, limit: maximumBodyByteCount)
+            guard var decoder = chunked else { return nil }
+            let done = try decoder.advance(buffer, bodyLimit: maximumBodyByteCount, trailerLimit: maximumHeaderByteCount - headByteCount)
+            chunked = decoder
+            return done ? (decoder.body, decoder.index) : nil
+        }
+    }
+
+    /// Chunk data already decoded leaves the buffer once it dominates it, so a chunked body is
+    /// not held twice while it arrives.
+    private mutating func compactConsumedChunks() {
+        guard let decoder = chunked, let current = head else { return }
+        let consumed = decoder.index - current.bodyStart
+        guard consumed > 64 * 1024, consumed * 2 > buffer.count else { return }
+        buffer.removeSubrange(current.bodyStart..<decoder.index)
+        chunked?.shift(by: consumed)
+    }
+
+    /// Drops consumed bytes: all of them when nothing is pending (and a large buffer's storage
+    /// too), else once they dominate the buffer, so a long kept-alive connection never grows it.
+    private mutating func compact() {
+        if start == buffer.count {
+            if buffer.capacity > 64 * 1024 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
+            start = 0
+            scanned = 0
+        } else if start > 64 * 1024, start * 2 > buffer.count {
+            buffer.removeFirst(start)
+            scanned -= start
+            start = 0
         }
     }
 }

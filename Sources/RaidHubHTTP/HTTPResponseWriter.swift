@@ -1,8 +1,9 @@
 /// Serialises an HTTP/1.1 response head and body into one buffer, so it leaves in one write
 /// (two small writes meet Nagle's algorithm and a delayed ACK: 40 ms each time).
 public enum HTTPResponseWriter {
-    /// `HTTP/1.1 status reason`, the headers, `Content-Length`, and the body.
-    public static func serialize(status: Int, headers: [HTTPField], body: [UInt8], keepAlive: Bool) -> [UInt8] {
+    /// `HTTP/1.1 status reason`, the headers, `Content-Length`, and the body; without the body
+    /// when answering `HEAD` (RFC 9110 §9.3.2: the same head, no content).
+    public static func serialize(status: Int, headers: [HTTPField], body: [UInt8], keepAlive: Bool, includeBody: Bool = true) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
         for field in headers where !["content-length", "connection", "transfer-encoding"].contains(field.name.lowercased()) {
             head += "\(field.name): \(field.value)\r\n"
@@ -10,7 +11,7 @@ public enum HTTPResponseWriter {
         head += "Content-Length: \(body.count)\r\n"
         if !keepAlive { head += "Connection: close\r\n" }
         head += "\r\n"
-        return Array(head.utf8) + body
+        return includeBody ? Array(head.utf8) + body : Array(head.utf8)
     }
 
     /// The standard reason phrase for the statuses this project answers with.
@@ -33,6 +34,7 @@ public enum HTTPResponseWriter {
         case 502: "Bad Gateway"
         case 503: "Service Unavailable"
         case 504: "Gateway Timeout"
+        case 100: "Continue"
         case 505: "HTTP Version Not Supported"
         default: "Status \(status)"
         }

@@ -1,129 +1,192 @@
 import Foundation
 import RaidHubHTTP
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An HTTP/1.1 server on POSIX sockets: one thread per connection, keep-alive, a read timeout
-/// for slow or silent clients, and nothing a client does (malformed bytes, vanishing mid-request)
-/// can stop it. Binds 127.0.0.1 unless told otherwise.
+/// An HTTP/1.1 server on one epoll event loop: the loop accepts, reads, parses and writes for
+/// every connection; a blocking handler runs on a bounded pool of worker threads, a deferred
+/// handler on the loop itself. Every connection lives under deadlines (`Limits`), so no client,
+/// slow, silent, hostile or gone, can hold the server, and nothing a client sends can stop it.
+/// Binds 127.0.0.1 unless told otherwise.
 public final class HTTPServer: @unchecked Sendable {
-    /// Answers one request; called on the connection's thread, so it may block.
+    /// Answers one request on a worker thread, so it may block.
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
+    /// Takes one request on the loop's thread without blocking, and answers through the
+    /// responder now or later (a Runtime API's `/next` waits for an event this way).
+    public typealias DeferredHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
+
+    /// What one connection may take; the defaults follow nginx's where it has one.
+    public struct Limits: Sendable {
+        /// Open connections; one more is closed as soon as it is accepted (nginx: 512 per worker).
+        public var maximumConnections = 4096
+        /// Request line and headers, and the trailers of a chunked body (nginx: 8-32 KiB).
+        public var maximumHeaderByteCount = 16 * 1024
+        /// A body after de-chunking (Lambda's 6 MB payload limit).
+        public var maximumBodyByteCount = 6 * 1024 * 1024
+        /// From a request's first byte to the end of its head (nginx's client_header_timeout, 60 s).
+        public var headTimeout: Duration = .seconds(10)
+        /// From the end of the head to the end of the body, however the bytes trickle in.
+        public var bodyTimeout: Duration = .seconds(60)
+        /// To write one answer (nginx's send_timeout, 60 s).
+        public var sendTimeout: Duration = .seconds(30)
+        /// How long a kept-alive connection may sit idle between requests (nginx: 75 s).
+        public var keepAliveTimeout: Duration = .seconds(75)
+        /// Threads running blocking handlers; requests beyond them wait in arrival order.
+        public var maximumWorkers = 64
+
+        /// The defaults.
+        public init() {}
+    }
+
+    enum Work: Sendable {
+        case blocking(Handler)
+        case deferred(DeferredHandler)
+    }
 
     private let host: String
     private let requestedPort: UInt16
-    private let readTimeoutSeconds: Int
-    private let limits: (headers: Int, body: Int)
-    private let handler: Handler
-    private let lock = NSLock()
-    private var listener: Int32 = -1
+    let limits: Limits
+    private let work: Work
+    let workers: WorkerPool
+    private let control = Mutex(Control())
+    private let stopped = DispatchSemaphore(value: 0)
 
-    /// A server for `handler` on `host:port` (port 0 picks a free one; see `start`).
-    public init(
-        host: String = "127.0.0.1", port: UInt16, readTimeoutSeconds: Int = 30,
-        maximumHeaderByteCount: Int = 16 * 1024, maximumBodyByteCount: Int = 6 * 1024 * 1024,
-        handler: @escaping Handler
-    ) {
-        self.host = host
-        self.requestedPort = port
-        self.readTimeoutSeconds = readTimeoutSeconds
-        self.limits = (maximumHeaderByteCount, maximumBodyByteCount)
-        self.handler = handler
+    /// A finished answer for the connection `descriptor` of `generation`; `responder` is told if
+    /// it cannot be written (the client left first).
+    struct Completion {
+        let descriptor: Int32
+        let generation: UInt64
+        let response: HTTPResponse
+        let responder: HTTPResponder?
     }
 
-    /// Binds, listens and starts accepting on a background thread; returns the bound port.
+    /// What other threads hand the loop: finished answers and a stop request.
+    struct Control {
+        var completions: [Completion] = []
+        var stopRequested: ContinuousClock.Instant?
+        var wake: Int32 = -1
+        var running = false
+    }
+
+    /// A server answering with a blocking `handler` on `host:port` (port 0 picks a free one).
+    public init(host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(), handler: @escaping Handler) {
+        self.host = host
+        self.requestedPort = port
+        self.limits = limits
+        self.work = .blocking(handler)
+        self.workers = WorkerPool(limit: limits.maximumWorkers)
+    }
+
+    /// A server answering with a deferred `handler` on `host:port` (port 0 picks a free one).
+    public init(host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(), deferredHandler: @escaping DeferredHandler) {
+        self.host = host
+        self.requestedPort = port
+        self.limits = limits
+        self.work = .deferred(deferredHandler)
+        self.workers = WorkerPool(limit: 0)
+    }
+
+    /// A server with the default limits but these sizes and an idle timeout, as before the loop.
+    public convenience init(
+        host: String = "127.0.0.1", port: UInt16, readTimeoutSeconds: Int, maximumHeaderByteCount: Int = 16 * 1024,
+        maximumBodyByteCount: Int = 6 * 1024 * 1024, handler: @escaping Handler
+    ) {
+        var limits = Limits()
+        limits.maximumHeaderByteCount = maximumHeaderByteCount
+        limits.maximumBodyByteCount = maximumBodyByteCount
+        limits.keepAliveTimeout = .seconds(readTimeoutSeconds)
+        limits.headTimeout = .seconds(min(readTimeoutSeconds, 10))
+        limits.bodyTimeout = .seconds(readTimeoutSeconds)
+        self.init(host: host, port: port, limits: limits, handler: handler)
+    }
+
+    /// Binds, listens and starts the loop on its own thread; returns the bound port.
     public func start() throws(HTTPServerError) -> UInt16 {
         signal(SIGPIPE, SIG_IGN)  // a client that closes early must not kill the process
         let socket = try SocketAddress.listen(host: host, port: requestedPort)
-        lock.withLock { listener = socket.descriptor }
-        Thread { [self] in acceptLoop(socket.descriptor) }.start()
+        let loop: EventLoop
+        do {
+            loop = try EventLoop(server: self, listener: socket.descriptor)
+        } catch {
+            close(socket.descriptor)
+            throw error
+        }
+        control.withLock {
+            $0.wake = loop.wakeDescriptor
+            $0.running = true
+        }
+        let thread = Thread { [self] in
+            loop.run()
+            control.withLock {
+                $0.running = false
+                $0.wake = -1
+            }
+            workers.stop()
+            stopped.signal()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
         return socket.port
     }
 
-    /// Stops accepting; open connections finish their current request.
-    ///
-    /// Only shuts the listener down: the accept loop closes it on its way out. Closing it here
-    /// would free the descriptor number while the loop may still call `accept` on it, and a
-    /// socket opened meanwhile elsewhere in the process (another server, another instance's
-    /// Runtime API) could reuse the number and have its connections taken by this loop.
-    public func stop() {
-        let descriptor = lock.withLock { () -> Int32 in
-            defer { listener = -1 }
-            return listener
+    /// Stops accepting at once and closes idle connections; requests in flight are answered
+    /// (then their connections close) until `grace` has passed, when every connection closes.
+    /// Returns at once; `waitUntilStopped` waits for the loop to end.
+    public func stop(grace: Duration = .seconds(10)) {
+        let wake = control.withLock { control -> Int32 in
+            if control.stopRequested == nil { control.stopRequested = .now + grace }
+            return control.running ? control.wake : -1
         }
-        if descriptor >= 0 { shutdown(descriptor, Int32(SHUT_RDWR)) }
+        if wake >= 0 { Self.wake(wake) }
     }
 
-    private var isStopped: Bool { lock.withLock { listener < 0 } }
-
-    private func acceptLoop(_ descriptor: Int32) {
-        defer { close(descriptor) }
-        while true {
-            let connection = accept(descriptor, nil, nil)
-            if connection < 0 {
-                if isStopped { return }
-                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
-                    if errno == EMFILE || errno == ENFILE { usleep(10_000) }  // out of descriptors: let some close
-                    continue
-                }
-                return
-            }
-            if isStopped {
-                close(connection)
-                return
-            }
-            Thread { [self] in serve(connection) }.start()
-        }
+    /// Waits until the loop has closed every connection after `stop`.
+    public func waitUntilStopped() {
+        guard control.withLock({ $0.running }) else { return }
+        stopped.wait()
+        stopped.signal()
     }
 
-    private func serve(_ connection: Int32) {
-        defer { close(connection) }
-        var noDelay: Int32 = 1
-        setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
-        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var parser = HTTPRequestParser(maximumHeaderByteCount: limits.headers, maximumBodyByteCount: limits.body)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            do {
-                while let request = try parser.next() {
-                    let response = handler(request)
-                    let keepAlive = request.keepAlive
-                    guard write(connection, HTTPResponseWriter.serialize(
-                        status: response.status, headers: response.headers, body: response.body, keepAlive: keepAlive)),
-                        keepAlive
-                    else { return }
-                }
-            } catch {
-                let answer = HTTPResponse.message(error.status, error.description)
-                _ = write(connection, HTTPResponseWriter.serialize(status: answer.status, headers: answer.headers, body: answer.body, keepAlive: false))
-                return
+    // MARK: - For the loop
+
+    /// Runs the handler for a request the loop has read.
+    func dispatch(_ request: HTTPRequest, descriptor: Int32, generation: UInt64) -> HTTPResponder? {
+        switch work {
+        case .blocking(let handler):
+            workers.submit { [self] in
+                complete(Completion(descriptor: descriptor, generation: generation, response: handler(request), responder: nil))
             }
-            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                parser.append(buffer[0..<count])
-                continue
+            return nil
+        case .deferred(let handler):
+            let responder = HTTPResponder { [self] response, responder in
+                complete(Completion(descriptor: descriptor, generation: generation, response: response, responder: responder))
             }
-            if count < 0, errno == EINTR { continue }
-            if count < 0, (errno == EAGAIN || errno == EWOULDBLOCK), parser.hasPartialRequest {
-                let answer = HTTPResponse.message(408, "request not received in time")
-                _ = write(connection, HTTPResponseWriter.serialize(status: 408, headers: answer.headers, body: answer.body, keepAlive: false))
-            }
-            return  // closed by the client, idle too long, or an error
+            handler(request, responder)
+            return responder
         }
     }
 
-    /// Writes all of `bytes`; false when the client has gone.
-    private func write(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { send(connection, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            sent += count
+    private func complete(_ completion: Completion) {
+        let wake = control.withLock { control -> Int32 in
+            control.completions.append(completion)
+            return control.wake
         }
-        return true
+        if wake >= 0 { Self.wake(wake) }
+    }
+
+    /// The answers finished since the last call, and the stop deadline if one was asked for.
+    func takeControl() -> (completions: [Completion], stopAt: ContinuousClock.Instant?) {
+        control.withLock { control in
+            defer { control.completions.removeAll(keepingCapacity: true) }
+            return (control.completions, control.stopRequested)
+        }
+    }
+
+    static func wake(_ eventDescriptor: Int32) {
+        var one: UInt64 = 1
+        _ = Glibc.write(eventDescriptor, &one, 8)
     }
 }
 

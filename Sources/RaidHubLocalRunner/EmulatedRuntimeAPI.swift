@@ -3,61 +3,94 @@ import RaidHubHTTP
 import RaidHubHTTPServer
 import RaidHubLambda
 
-/// The Lambda Runtime API one instance talks to: `/next` blocks until the runner hands it an
-/// event; `/response`, `/error` and `/init/error` complete it, with the Runtime API's statuses
-/// (202, 400 InvalidRequestID, 403 InvalidStateTransition, 413 RequestEntityTooLarge).
+/// The Lambda Runtime API one instance talks to: `/next` waits (parked on the server's loop, no
+/// thread held) until the runner hands it an event; `/response`, `/error` and `/init/error`
+/// complete it, with the Runtime API's statuses (202, 400 InvalidRequestID, 403
+/// InvalidStateTransition, 413 RequestEntityTooLarge).
+///
+/// One consumer, as in Lambda's sandbox: a second `/next` while one waits is refused, and an
+/// event is only handed to a `/next` whose client is still there; if it leaves (a runtime that
+/// timed out and retried), the event waits for the next `/next`. It listens on 127.0.0.1 only:
+/// any local process could call it, which on a shared host means other users could read events
+/// (they carry client secrets) by guessing the port; run the runner on a machine you trust.
 final class EmulatedRuntimeAPI: @unchecked Sendable {
+    private struct State {
+        var queued: PendingInvocation?
+        var current: PendingInvocation?
+        var waiting: HTTPResponder?
+        var initError: [UInt8]?
+        var firstNextAt: ContinuousClock.Instant?
+        var stopped = false
+    }
+
     private let lock = NSLock()
-    private let eventReady = DispatchSemaphore(value: 0)
-    private var queued: PendingInvocation?
-    private var current: PendingInvocation?
-    private var initError: [UInt8]?
+    private var state = State()
     private var server: HTTPServer?
-    /// When the function first asked for an event: the end of its init.
-    private(set) var firstNextAt: ContinuousClock.Instant?
 
     /// Starts listening on a free loopback port; returns `127.0.0.1:port`.
     func start() throws -> String {
-        let server = HTTPServer(port: 0, readTimeoutSeconds: 24 * 3600, maximumBodyByteCount: RuntimeAPI.maximumResponseByteCount + 1) { [self] in
-            handle($0)
-        }
+        var limits = HTTPServer.Limits()
+        limits.maximumBodyByteCount = RuntimeAPI.maximumResponseByteCount + 1
+        limits.keepAliveTimeout = .seconds(24 * 3600)  // a runtime between invocations is not idle
+        limits.maximumConnections = 16
+        let server = HTTPServer(port: 0, limits: limits) { [self] request, responder in handle(request, responder) }
         let port = try server.start()
         lock.withLock { self.server = server }
         return "127.0.0.1:\(port)"
     }
 
     func stop() {
-        let stopping = lock.withLock { () -> HTTPServer? in
-            defer { server = nil }
-            return server
+        let (stopping, waiting) = lock.withLock { () -> (HTTPServer?, HTTPResponder?) in
+            defer { server = nil; state.stopped = true; state.waiting = nil }
+            return (server, state.waiting)
         }
-        stopping?.stop()
-        eventReady.signal()  // release a /next that is waiting, so its thread ends
+        waiting?.respond(.message(500, "stopped"))
+        stopping?.stop(grace: .zero)
     }
 
-    /// Hands `invocation` to the next `/next`.
+    /// Hands `invocation` to the waiting `/next`, or to the next one to come.
     func enqueue(_ invocation: PendingInvocation) {
-        lock.withLock { queued = invocation }
-        eventReady.signal()
+        let waiting = lock.withLock { () -> HTTPResponder? in
+            guard let waiting = state.waiting else {
+                state.queued = invocation
+                return nil
+            }
+            state.waiting = nil
+            state.current = invocation
+            return waiting
+        }
+        guard let waiting else { return }
+        if !waiting.respond(eventResponse(invocation)) { requeue(invocation) }
     }
+
+    /// When the init phase ended: the function's first `/next`.
+    var firstNextAt: ContinuousClock.Instant? { lock.withLock { state.firstNextAt } }
 
     /// The init error the function posted, if any.
-    var reportedInitError: [UInt8]? { lock.withLock { initError } }
+    var reportedInitError: [UInt8]? { lock.withLock { state.initError } }
 
-    private func handle(_ request: HTTPRequest) -> HTTPResponse {
+    private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let path = request.path
-        if request.method == "GET", path == RuntimeAPI.nextPath { return next() }
+        if request.method == "GET", path == RuntimeAPI.nextPath { return next(responder) }
+        responder.respond(answer(request))
+    }
+
+    private func answer(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.path
         guard request.method == "POST" else { return .message(405, "method not allowed") }
         if path == RuntimeAPI.initErrorPath {
-            lock.withLock { initError = request.body }
-            lock.withLock { current ?? queued }?.complete(.initError(report: request.body))
+            let pending = lock.withLock { () -> PendingInvocation? in
+                state.initError = request.body
+                return state.current ?? state.queued
+            }
+            pending?.complete(.initError(report: request.body))
             return accepted
         }
         let prefix = RuntimeAPI.versionPrefix + "/runtime/invocation/"
         guard path.hasPrefix(prefix) else { return .message(404, "not found") }
         let parts = path.dropFirst(prefix.count).split(separator: "/")
         guard parts.count == 2, parts[1] == "response" || parts[1] == "error" else { return .message(404, "not found") }
-        guard let invocation = lock.withLock({ current }), invocation.requestId == parts[0] else {
+        guard let invocation = lock.withLock({ state.current }), invocation.requestId == parts[0] else {
             return errorAnswer(400, "InvalidRequestID", "unknown request id")
         }
         guard request.body.count <= RuntimeAPI.maximumResponseByteCount else {
@@ -70,27 +103,56 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         return accepted
     }
 
-    private func next() -> HTTPResponse {
-        lock.withLock { if firstNextAt == nil { firstNextAt = .now } }
-        while true {
-            eventReady.wait()
-            let invocation = lock.withLock { () -> PendingInvocation? in
-                defer { queued = nil }
-                if let queued { current = queued }
-                return queued
+    /// Parks `/next` until an event comes; refuses a second consumer.
+    private func next(_ responder: HTTPResponder) {
+        enum Decision { case serve(PendingInvocation), park, refuse, stopped }
+        let decision = lock.withLock { () -> Decision in
+            if state.firstNextAt == nil { state.firstNextAt = .now }
+            if state.stopped { return .stopped }
+            if state.waiting != nil { return .refuse }
+            if let queued = state.queued {
+                state.queued = nil
+                state.current = queued
+                return .serve(queued)
             }
-            guard let invocation else {
-                if lock.withLock({ server == nil }) { return .message(500, "stopped") }
-                continue
-            }
-            return HTTPResponse(status: 200, headers: [
-                HTTPField(name: "Content-Type", value: "application/json"),
-                HTTPField(name: RuntimeAPI.Header.requestId, value: invocation.requestId),
-                HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds)),
-                HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: "arn:aws:lambda:us-east-1:000000000000:function:local"),
-                HTTPField(name: RuntimeAPI.Header.traceId, value: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(invocation.requestId.prefix(24));Sampled=0"),
-            ], body: invocation.event)
+            state.waiting = responder
+            return .park
         }
+        switch decision {
+        case .serve, .park:
+            responder.onClientGone { [self] in
+                let event = lock.withLock { () -> PendingInvocation? in
+                    if state.waiting === responder { state.waiting = nil; return nil }
+                    // Answered with an event that never reached the client: it waits again.
+                    guard let current = state.current, !current.isComplete else { return nil }
+                    return current
+                }
+                if let event { requeue(event) }
+            }
+            if case .serve(let invocation) = decision, !responder.respond(eventResponse(invocation)) { requeue(invocation) }
+        case .refuse:
+            responder.respond(errorAnswer(403, "InvalidStateTransition", "another /next is already waiting: one runtime per instance"))
+        case .stopped:
+            responder.respond(.message(500, "stopped"))
+        }
+    }
+
+    /// Puts back an event whose `/next` left before it was written.
+    private func requeue(_ invocation: PendingInvocation) {
+        lock.withLock {
+            if state.current === invocation { state.current = nil }
+        }
+        enqueue(invocation)
+    }
+
+    private func eventResponse(_ invocation: PendingInvocation) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [
+            HTTPField(name: "Content-Type", value: "application/json"),
+            HTTPField(name: RuntimeAPI.Header.requestId, value: invocation.requestId),
+            HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds)),
+            HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: "arn:aws:lambda:us-east-1:000000000000:function:local"),
+            HTTPField(name: RuntimeAPI.Header.traceId, value: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(invocation.requestId.prefix(24));Sampled=0"),
+        ], body: invocation.event)
     }
 
     private let accepted = HTTPResponse(status: 202, headers: [HTTPField(name: "Content-Type", value: "application/json")], body: Array(#"{"status":"OK"}"#.utf8))

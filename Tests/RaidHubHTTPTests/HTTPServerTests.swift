@@ -23,7 +23,7 @@ import Testing
             #expect(response.status == 200)
             #expect(response.body == "POST /echo/\(index) hello")
         }
-        connection.send("GET /last HTTP/1.1\r\nConnection: close\r\n\r\n")
+        connection.send("GET /last HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
         #expect(connection.readResponse()?.headers["connection"] == "close")
         #expect(connection.isClosedByServer())
     }
@@ -44,7 +44,7 @@ import Testing
         let (server, port) = try Self.echoServer(maximumBodyByteCount: 10)
         defer { server.stop() }
         let connection = try RawConnection(port: port)
-        connection.send("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n")
+        connection.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n")
         #expect(connection.readResponse()?.status == 413)
     }
 
@@ -53,10 +53,10 @@ import Testing
         defer { server.stop() }
         for _ in 0..<20 {
             let vanishing = try RawConnection(port: port)
-            vanishing.send("POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\nabc")
+            vanishing.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\nabc")
         }
         let connection = try RawConnection(port: port)
-        connection.send("GET /still-here HTTP/1.1\r\n\r\n")
+        connection.send("GET /still-here HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(connection.readResponse()?.body == "GET /still-here ")
     }
 
@@ -64,7 +64,7 @@ import Testing
         let (server, port) = try Self.echoServer(readTimeoutSeconds: 1)
         defer { server.stop() }
         let connection = try RawConnection(port: port)
-        connection.send("POST / HTTP/1.1\r\nContent-Length: 10\r\n\r\nabc")
+        connection.send("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
         #expect(connection.readResponse()?.status == 408)
         let idle = try RawConnection(port: port)
         #expect(idle.isClosedByServer(), "an idle kept-alive connection is closed after the timeout")
@@ -79,7 +79,7 @@ import Testing
                     let connection = try RawConnection(port: port)
                     var answered = 0
                     for index in 0..<25 {
-                        connection.send("POST /\(client)/\(index) HTTP/1.1\r\nContent-Length: 1\r\n\r\nx")
+                        connection.send("POST /\(client)/\(index) HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\n\r\nx")
                         if connection.readResponse()?.body == "POST /\(client)/\(index) x" { answered += 1 }
                     }
                     return answered
@@ -111,7 +111,7 @@ import Testing
             let port = try new.start()
             defer { new.stop() }
             let connection = try RawConnection(port: port)
-            connection.send("GET / HTTP/1.1\r\n\r\n")
+            connection.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(connection.readResponse()?.body == "new \(round)")
         }
     }

@@ -1,0 +1,55 @@
+import RaidHubHTTP
+import Synchronization
+
+/// The way to answer a request taken by a deferred handler: call `respond` once, now or later,
+/// from any thread. If the client goes away before the answer reaches it, `onClientGone` runs,
+/// so work handed to a parked request (a Runtime API's event) can be given to the next one.
+public final class HTTPResponder: Sendable {
+    private struct State {
+        var answered = false
+        var gone = false
+        var onClientGone: (@Sendable () -> Void)?
+    }
+
+    private let deliver: @Sendable (HTTPResponse, HTTPResponder) -> Void
+    private let state = Mutex(State())
+
+    init(deliver: @escaping @Sendable (HTTPResponse, HTTPResponder) -> Void) {
+        self.deliver = deliver
+    }
+
+    /// Sends `response`; only the first call counts. False when it was already answered or the
+    /// client is known to have gone (it may still go before the answer is written: then
+    /// `onClientGone` runs).
+    @discardableResult
+    public func respond(_ response: HTTPResponse) -> Bool {
+        let first = state.withLock { state in
+            defer { state.answered = true }
+            return !state.answered && !state.gone
+        }
+        if first { deliver(response, self) }
+        return first
+    }
+
+    /// Runs `action` once if the client closes its connection before the answer is written (at
+    /// once if it already has).
+    public func onClientGone(_ action: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { state -> Bool in
+            if state.gone { return true }
+            state.onClientGone = action
+            return false
+        }
+        if runNow { action() }
+    }
+
+    /// Called by the server when the connection closed before an answer was written to it.
+    func clientWentAway() {
+        let action = state.withLock { state -> (@Sendable () -> Void)? in
+            guard !state.gone else { return nil }
+            state.gone = true
+            defer { state.onClientGone = nil }
+            return state.onClientGone
+        }
+        action?()
+    }
+}
