@@ -102,3 +102,53 @@ import Testing
             == "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 23\r\nConnection: close\r\n\r\n{\"message\":\"Not Found\"}")
     }
 }
+
+/// The parser's work and memory with hostile framing.
+@Suite struct HTTPRequestParserFramingTests {
+    /// 256 KiB in one-byte chunks, fed a few bytes at a time: linear decoding takes milliseconds
+    /// where re-reading from the body's start took seconds per MiB.
+    @Test func decodesManyTinyChunksInLinearTime() throws {
+        var text = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+        text += String(repeating: "1\r\nx\r\n", count: 256 * 1024) + "0\r\n\r\n"
+        let bytes = Array(text.utf8)
+        var parser = HTTPRequestParser()
+        var request: HTTPRequest?
+        let start = ContinuousClock.now
+        for offset in stride(from: 0, to: bytes.count, by: 7) {
+            parser.append(bytes[offset..<min(offset + 7, bytes.count)])
+            if let done = try parser.next() { request = done }
+        }
+        let time = ContinuousClock.now - start
+        #expect(request?.body.count == 256 * 1024)
+        #expect(time < .seconds(3), "\(time)")
+    }
+
+    @Test func countsTrailersAgainstTheHeadLimit() {
+        var parser = HTTPRequestParser(maximumHeaderByteCount: 200)
+        let head = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
+        parser.append(Array(head.utf8))
+        let headByteCount = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n".utf8.count
+        #expect(throws: HTTPParseError.headersTooLarge(limit: 200 - headByteCount)) {
+            for _ in 0..<100 {
+                parser.append(Array("Trailer-Field: value\r\n".utf8))
+                _ = try parser.next()
+            }
+        }
+    }
+
+    @Test func asksFor100ContinueOncePerRequest() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array("POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".utf8))
+        #expect(try parser.next() == nil)
+        let first = parser.takeContinueExpectation(), second = parser.takeContinueExpectation()
+        #expect(first && !second)
+        parser.append(Array("abc".utf8))
+        let body = try parser.next()?.body
+        #expect(body == Array("abc".utf8))
+        parser.append(Array("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\n".utf8))
+        let pending = try parser.next()
+        #expect(pending == nil)
+        let withoutExpectation = parser.takeContinueExpectation()
+        #expect(!withoutExpectation)
+    }
+}

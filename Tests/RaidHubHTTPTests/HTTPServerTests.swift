@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubHTTP
 import RaidHubHTTPServer
+import RaidHubTestSupport
 import Testing
 
 @Suite struct HTTPServerTests {

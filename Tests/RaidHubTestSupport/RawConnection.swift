@@ -3,12 +3,14 @@ import Foundation
 import Glibc
 #endif
 
-/// A bare TCP connection for testing the server byte for byte: no client library between the
+/// A bare TCP connection for testing a server byte for byte: no client library between the
 /// test and what goes over the socket.
-final class RawConnection {
-    let descriptor: Int32
+public final class RawConnection {
+    /// The socket.
+    public let descriptor: Int32
 
-    init(port: UInt16) throws {
+    /// Connects to 127.0.0.1:`port`; reads time out after 10 s.
+    public init(port: UInt16) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -24,13 +26,31 @@ final class RawConnection {
 
     deinit { close(descriptor) }
 
-    func send(_ text: String) {
+    /// Sets how long a read may wait before it gives up (and reads as closed).
+    public func setReadTimeout(milliseconds: Int) {
+        var timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Whatever arrives until the server closes or a read times out.
+    public func readAll() -> [UInt8] {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return data }
+            data += buffer[0..<count]
+        }
+    }
+
+    /// Sends `text` as is.
+    public func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// One response: status, headers and a body of its Content-Length; nil when the server closed.
-    func readResponse() -> (status: Int, headers: [String: String], body: String)? {
+    public func readResponse() -> (status: Int, headers: [String: String], body: String)? {
         var data = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -54,7 +74,7 @@ final class RawConnection {
     }
 
     /// Whether the server has closed the connection (reads end of stream).
-    func isClosedByServer() -> Bool {
+    public func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
         return recv(descriptor, &byte, 1, 0) == 0
     }

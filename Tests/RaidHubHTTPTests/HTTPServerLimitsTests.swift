@@ -1,0 +1,210 @@
+import Foundation
+import RaidHubHTTP
+import RaidHubHTTPServer
+import RaidHubTestSupport
+import Testing
+
+/// The event loop's limits and HTTP/1.1 as nginx answers it, over raw sockets on loopback.
+@Suite struct HTTPServerLimitsTests {
+    static func serve(_ change: (inout HTTPServer.Limits) -> Void = { _ in }, handler: @escaping HTTPServer.Handler = { request in
+        HTTPResponse(status: 200, body: Array("\(request.method) \(request.target) \(request.body.count)".utf8))
+    }) throws -> (HTTPServer, UInt16) {
+        var limits = HTTPServer.Limits()
+        change(&limits)
+        let server = HTTPServer(port: 0, limits: limits, handler: handler)
+        return (server, try server.start())
+    }
+
+    static func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+    }
+
+    static func elapsed(_ body: () -> Void) -> Duration {
+        let start = ContinuousClock.now
+        body()
+        return .now - start
+    }
+
+    @Test func closesConnectionsOverTheCapAtOnceAndKeepsServing() throws {
+        let (server, port) = try Self.serve { $0.maximumConnections = 4 }
+        defer { server.stop() }
+        let before = Self.openDescriptors()
+        var held = try (0..<4).map { _ in try RawConnection(port: port) }
+        for connection in held {  // each is accepted and served
+            connection.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(connection.readResponse()?.status == 200)
+        }
+        let excess = try RawConnection(port: port)
+        #expect(excess.isClosedByServer())
+        held.removeLast()  // closes one: room for a new client
+        Thread.sleep(forTimeInterval: 0.2)
+        let next = try RawConnection(port: port)
+        next.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(next.readResponse()?.body == "GET /next 0")
+        held.removeAll()
+        _ = consume next
+        _ = consume excess
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(Self.openDescriptors() <= before + 1, "descriptors leaked")
+    }
+
+    /// The head deadline is overall: a byte a second does not keep a client in.
+    @Test func cutsOffASlowHeadAndASlowBodyAtTheirDeadlines() throws {
+        let (server, port) = try Self.serve {
+            $0.headTimeout = .milliseconds(300)
+            $0.bodyTimeout = .milliseconds(300)
+        }
+        defer { server.stop() }
+        for (first, trickle) in [("GET / HTTP/1.1\r\nHo", "X"), ("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n", "b")] {
+            let slow = try RawConnection(port: port)
+            slow.send(first)
+            var answer: (status: Int, headers: [String: String], body: String)?
+            let time = Self.elapsed {
+                for _ in 0..<10 {
+                    slow.send(trickle)
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                answer = slow.readResponse()
+            }
+            #expect(answer?.status == 408)
+            #expect(slow.isClosedByServer())
+            #expect(time < .seconds(2))
+        }
+    }
+
+    @Test func closesAClientThatNeverReadsItsAnswer() throws {
+        let body = [UInt8](repeating: 0x61, count: 32 * 1024 * 1024)
+        let (server, port) = try Self.serve({ $0.sendTimeout = .milliseconds(300) }, handler: { request in
+            HTTPResponse(status: 200, body: request.path == "/big" ? body : Array("small".utf8))
+        })
+        defer { server.stop() }
+        let reader = try RawConnection(port: port)
+        reader.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+        Thread.sleep(forTimeInterval: 1.0)  // not reading: the server's send times out
+        reader.setReadTimeout(milliseconds: 2000)
+        let received = reader.readAll()
+        #expect(received.count < body.count, "the server gave up on the unread answer and closed")
+        // Still serving others.
+        let other = try RawConnection(port: port)
+        other.send("GET /small HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(other.readResponse()?.body == "small")
+    }
+
+    @Test func closesAnIdleKeptAliveConnection() throws {
+        let (server, port) = try Self.serve { $0.keepAliveTimeout = .milliseconds(300) }
+        defer { server.stop() }
+        let connection = try RawConnection(port: port)
+        connection.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(connection.readResponse()?.status == 200)
+        let time = Self.elapsed { #expect(connection.isClosedByServer()) }
+        #expect(time < .seconds(2))
+    }
+
+    /// HEAD gets the GET head (Content-Length included) and no body, and the connection stays
+    /// usable: a body there would be read as the next answer.
+    @Test func answersHeadWithoutABody() throws {
+        let (server, port) = try Self.serve()
+        defer { server.stop() }
+        let connection = try RawConnection(port: port)
+        connection.send("HEAD /x HTTP/1.1\r\nHost: t\r\n\r\nGET /y HTTP/1.1\r\nHost: t\r\n\r\n")
+        connection.setReadTimeout(milliseconds: 1000)
+        let text = String(decoding: connection.readAll(), as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nHTTP/1.1 200 OK\r\n"), "\(text)")
+        #expect(text.hasSuffix("\r\n\r\nGET /y 0"))
+    }
+
+    @Test func sends100ContinueBeforeTheBody() throws {
+        let (server, port) = try Self.serve()
+        defer { server.stop() }
+        let connection = try RawConnection(port: port)
+        connection.send("POST /upload HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+        var interim = [UInt8](repeating: 0, count: 25)
+        let count = recv(connection.descriptor, &interim, interim.count, 0)
+        #expect(String(decoding: interim[0..<max(0, count)], as: UTF8.self) == "HTTP/1.1 100 Continue\r\n\r\n")
+        connection.send("hello")
+        #expect(connection.readResponse()?.body == "POST /upload 5")
+    }
+
+    @Test(arguments: [
+        ("GET / HTTP/1.1\nHost: t\n\n", "bare LF"),
+        ("GET / HTTP/1.1\r\nHost: t\nX: y\r\n\r\n", "bare LF"),
+        ("GET / HTTP/1.1\r\n\r\n", "missing Host"),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "repeated Host"),
+        ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "Transfer-Encoding in HTTP/1.0"),
+    ])
+    func answers400AtOnce(request: String, reason: String) throws {
+        let (server, port) = try Self.serve()
+        defer { server.stop() }
+        let connection = try RawConnection(port: port)
+        var answer: (status: Int, headers: [String: String], body: String)?
+        let time = Self.elapsed {
+            connection.send(request)
+            answer = connection.readResponse()
+        }
+        #expect(answer?.status == 400)
+        #expect(answer?.body.contains(reason) == true, "\(answer?.body ?? "")")
+        #expect(answer?.headers["connection"] == "close")
+        #expect(connection.isClosedByServer())
+        #expect(time < .seconds(1))
+    }
+
+    @Test func closesAfterHTTP10UnlessKeepAliveWasAskedFor() throws {
+        let (server, port) = try Self.serve()
+        defer { server.stop() }
+        let plain = try RawConnection(port: port)
+        plain.send("GET /a HTTP/1.0\r\n\r\n")
+        #expect(plain.readResponse()?.headers["connection"] == "close")
+        #expect(plain.isClosedByServer())
+        let kept = try RawConnection(port: port)
+        kept.send("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(kept.readResponse()?.body == "GET /a 0")
+        kept.send("GET /b HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        #expect(kept.readResponse()?.body == "GET /b 0")
+    }
+
+    @Test func ignoresOneLeadingEmptyLine() throws {
+        let (server, port) = try Self.serve()
+        defer { server.stop() }
+        let connection = try RawConnection(port: port)
+        connection.send("\r\nGET /after-blank HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(connection.readResponse()?.body == "GET /after-blank 0")
+    }
+
+    /// Many idle connections cost the loop nothing per request: a normal request is answered
+    /// at once beside them (the benchmark holds 2,000; this keeps 500).
+    @Test func servesPromptlyBesideHundredsOfIdleConnections() throws {
+        let (server, port) = try Self.serve()
+        defer { server.stop() }
+        let idle = try (0..<500).map { _ in try RawConnection(port: port) }
+        let connection = try RawConnection(port: port)
+        var slowest = Duration.zero
+        for index in 0..<20 {
+            let time = Self.elapsed {
+                connection.send("GET /\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+                #expect(connection.readResponse()?.body == "GET /\(index) 0")
+            }
+            slowest = max(slowest, time)
+        }
+        #expect(slowest < .milliseconds(100), "slowest answer beside 500 idle connections: \(slowest)")
+        #expect(idle.count == 500)
+    }
+
+    /// stop(): no new connections; an answer under way is still delivered, then it closes.
+    @Test func stopLetsARequestInFlightFinish() throws {
+        let (server, port) = try Self.serve(handler: { _ in
+            Thread.sleep(forTimeInterval: 0.3)
+            return HTTPResponse(status: 200, body: Array("late".utf8))
+        })
+        let busy = try RawConnection(port: port)
+        busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        let idle = try RawConnection(port: port)
+        Thread.sleep(forTimeInterval: 0.1)
+        server.stop(grace: .seconds(5))
+        #expect(idle.isClosedByServer())
+        let answer = busy.readResponse()
+        #expect(answer?.body == "late")
+        #expect(answer?.headers["connection"] == "close")
+        server.waitUntilStopped()
+        #expect(throws: (any Error).self) { try RawConnection(port: port) }
+    }
+}

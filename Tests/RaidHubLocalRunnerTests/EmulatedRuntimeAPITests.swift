@@ -1,0 +1,78 @@
+import Foundation
+@testable import RaidHubLocalRunner
+import RaidHubTestSupport
+import Testing
+
+/// An instance's Runtime API as a runtime sees it, over raw sockets: one consumer, and an event
+/// only for a `/next` whose client is still there.
+@Suite struct EmulatedRuntimeAPITests {
+    static let next = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: t\r\n\r\n"
+
+    static func start() throws -> (EmulatedRuntimeAPI, UInt16) {
+        let api = EmulatedRuntimeAPI()
+        let address = try api.start()
+        return (api, try #require(UInt16(address.split(separator: ":")[1])))
+    }
+
+    static func invocation(_ id: String) -> PendingInvocation {
+        PendingInvocation(requestId: id, event: Array(#"{"id":"\#(id)"}"#.utf8), deadlineMilliseconds: 4_102_444_800_000)
+    }
+
+    @Test func refusesASecondConcurrentNext() throws {
+        let (api, port) = try Self.start()
+        defer { api.stop() }
+        let runtime = try RawConnection(port: port)
+        runtime.send(Self.next)
+        Thread.sleep(forTimeInterval: 0.1)
+        let intruder = try RawConnection(port: port)
+        intruder.send(Self.next)
+        let refused = intruder.readResponse()
+        #expect(refused?.status == 403)
+        #expect(refused?.body.contains("InvalidStateTransition") == true)
+        // The event still goes to the runtime that was waiting, never to the intruder.
+        let invocation = Self.invocation("one")
+        api.enqueue(invocation)
+        let event = runtime.readResponse()
+        #expect(event?.headers["lambda-runtime-aws-request-id"] == "one")
+        #expect(event?.body == #"{"id":"one"}"#)
+        runtime.send("POST /2018-06-01/runtime/invocation/one/response HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok")
+        #expect(runtime.readResponse()?.status == 202)
+        #expect(invocation.wait(timeout: .now() + 5) == .response(Array("ok".utf8)))
+    }
+
+    /// A runtime whose `/next` timed out on its side and retried on a new connection gets the
+    /// event; the abandoned connection never swallows it.
+    @Test func givesTheEventToTheRetryNotToTheAbandonedNext() throws {
+        let (api, port) = try Self.start()
+        defer { api.stop() }
+        var abandoned: RawConnection? = try RawConnection(port: port)
+        abandoned?.send(Self.next)
+        Thread.sleep(forTimeInterval: 0.1)
+        abandoned = nil  // closes its socket
+        Thread.sleep(forTimeInterval: 0.2)
+        let retry = try RawConnection(port: port)
+        retry.send(Self.next)
+        Thread.sleep(forTimeInterval: 0.1)
+        api.enqueue(Self.invocation("two"))
+        let event = retry.readResponse()
+        #expect(event?.status == 200)
+        #expect(event?.headers["lambda-runtime-aws-request-id"] == "two")
+        #expect(abandoned == nil)
+    }
+
+    /// An event that arrives while nobody waits is kept for the next `/next`.
+    @Test func keepsAnEventForTheNextConsumerWhenTheWaitingOneLeft() throws {
+        let (api, port) = try Self.start()
+        defer { api.stop() }
+        do {
+            let gone = try RawConnection(port: port)
+            gone.send(Self.next)
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        api.enqueue(Self.invocation("three"))
+        let later = try RawConnection(port: port)
+        later.send(Self.next)
+        #expect(later.readResponse()?.headers["lambda-runtime-aws-request-id"] == "three")
+    }
+}
