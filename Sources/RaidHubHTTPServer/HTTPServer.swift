@@ -133,10 +133,12 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Stops accepting at once and closes idle connections; requests in flight are answered
     /// (then their connections close) until `grace` has passed, when every connection closes.
-    /// Returns at once; `waitUntilStopped` waits for the loop to end.
+    /// Returns at once; `waitUntilStopped` waits for the loop to end. Calling it again can only
+    /// bring the end closer.
     public func stop(grace: Duration = .seconds(10)) {
         let wake = control.withLock { control -> Int32 in
-            if control.stopRequested == nil { control.stopRequested = .now + grace }
+            let deadline = ContinuousClock.now + grace
+            control.stopRequested = min(control.stopRequested ?? deadline, deadline)  // a second stop may shorten the grace
             return control.running ? control.wake : -1
         }
         if wake >= 0 { Self.wake(wake) }

@@ -11,7 +11,7 @@ enum ExecutableBuilder {
         }
         let configuration = directory.lastPathComponent == "release" ? ["-c", "release"] : []
         for name in missing {
-            FileHandle.standardError.write(Data("local-runner: building \(name) (swift build --product \(name))\n".utf8))
+            Console.error("local-runner: building \(name) (swift build --product \(name))\n")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["swift", "build", "--product", name] + configuration

@@ -4,8 +4,8 @@ import Foundation
 /// Lambda starts a sandbox. Serves one invocation at a time.
 final class FunctionInstance: @unchecked Sendable {
     let definition: FunctionDefinition
-    /// The executable's modification date when started: a rebuilt executable gets new instances.
-    let executableModified: Date?
+    /// The executable's modification time when started: a rebuilt executable gets new instances.
+    let executableStamp: ExecutableStamp?
     private let runtimeAPI: EmulatedRuntimeAPI
     private let process: Process
     private let launchedAt = ContinuousClock.now
@@ -18,7 +18,7 @@ final class FunctionInstance: @unchecked Sendable {
     /// both to the function's log.
     init(_ definition: FunctionDefinition) throws {
         self.definition = definition
-        executableModified = try? definition.executable.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+        executableStamp = ExecutableStamp(definition.executable.path)
         runtimeAPI = EmulatedRuntimeAPI()
         let address = try runtimeAPI.start()
         process = Process()
@@ -71,18 +71,44 @@ final class FunctionInstance: @unchecked Sendable {
     }
 
     /// Peak resident memory so far, in MB (Linux `VmHWM`), as Lambda's REPORT line gives it.
+    /// Read with one open and read of /proc/PID/status into a stack buffer: it runs on every
+    /// invocation, where Foundation's file reading cost more than the function.
     var maxMemoryUsedMB: Int {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return (kilobytes + 1023) / 1024
+        let descriptor = open("/proc/\(process.processIdentifier)/status", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return 0 }
+        defer { close(descriptor) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer -> Int in
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            guard count > 0 else { return 0 }
+            let text = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            let key = Array("VmHWM:".utf8)
+            var index = 0
+            while index + key.count <= text.count {
+                if (index == 0 || text[index - 1] == 0x0A), text[index..<(index + key.count)].elementsEqual(key) {
+                    var kilobytes = 0
+                    for byte in text[(index + key.count)...] {
+                        if byte == 0x20 || byte == 0x09 { continue }
+                        guard byte >= 0x30, byte <= 0x39 else { break }
+                        kilobytes = kilobytes * 10 + Int(byte - 0x30)
+                    }
+                    return (kilobytes + 1023) / 1024
+                }
+                index += 1
+            }
+            return 0
+        }
     }
 
     /// Kills the process (timeout, shutdown); a waiting invocation ends as crashed.
     func terminate() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         runtimeAPI.stop()
+    }
+
+    /// Kills the process and waits until it has exited and been reaped: no orphan, no zombie.
+    func terminateAndWait() {
+        terminate()
+        process.waitUntilExit()
     }
 
     private func exited(_ status: Int32) {

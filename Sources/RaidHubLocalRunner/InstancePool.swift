@@ -14,6 +14,12 @@ public final class InstancePool: @unchecked Sendable {
     /// the oldest: a condition variable wakes an arbitrary waiter, and under load that left some
     /// requests waiting many turns (the p99 of docs/benchmarks.md).
     private var waiters: [Waiter] = []
+    /// Every live instance, busy or idle, so shutdown can stop them all.
+    private var instances: [ObjectIdentifier: FunctionInstance] = [:]
+    private var stopped = false
+    /// The executable's stamp, looked at no more than every half second: a `stat` per request
+    /// is file-system work on the hot path, and a rebuild is noticed soon enough.
+    private var stamp: (value: ExecutableStamp?, checkedAt: ContinuousClock.Instant)?
 
     /// What a caller is given: a warm instance, or a slot to start one in.
     private enum Grant {
@@ -55,20 +61,31 @@ public final class InstancePool: @unchecked Sendable {
         return result
     }
 
-    /// Stops every idle instance (the runner is shutting down).
+    /// Stops every instance, busy ones too (their invocations end as crashed), and waits until
+    /// each process has exited; later invocations fail at once.
     public func shutdown() {
-        let stopping = lock.withLock { () -> [FunctionInstance] in
-            defer { idle.removeAll() }
-            running -= idle.count
-            return idle
+        let (stopping, waiting) = lock.withLock { () -> ([FunctionInstance], [Waiter]) in
+            stopped = true
+            defer { idle.removeAll(); instances.removeAll(); waiters.removeAll() }
+            return (Array(instances.values), waiters)
         }
-        stopping.forEach { $0.terminate() }
+        waiting.forEach { $0.wake.signal() }  // each finds the pool stopped
+        stopping.forEach { $0.terminateAndWait() }
+    }
+
+    private func currentStamp() -> ExecutableStamp? {
+        let now = ContinuousClock.now
+        if let stamp = lock.withLock({ stamp }), now - stamp.checkedAt < .milliseconds(500) { return stamp.value }
+        let value = ExecutableStamp(definition.executable.path)
+        lock.withLock { stamp = (value, now) }
+        return value
     }
 
     private func acquire() throws -> FunctionInstance {
-        let modified = try? definition.executable.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate
+        let modified = currentStamp()
         let waiter = Waiter()
         let immediate: Grant? = lock.withLock {
+            if stopped { return nil }
             if waiters.isEmpty {
                 if let instance = idle.popLast() { return .reuse(instance) }
                 if running < definition.maximumInstances {
@@ -79,28 +96,48 @@ public final class InstancePool: @unchecked Sendable {
             waiters.append(waiter)
             return nil
         }
+        if lock.withLock({ stopped }) { throw TemplateError("the runner is stopping") }
         let grant: Grant
         if let immediate {
             grant = immediate
         } else {
             waiter.wake.wait()
-            grant = lock.withLock { waiter.grant ?? .start }
+            guard let granted = lock.withLock({ stopped ? nil : waiter.grant ?? .start }) else { throw TemplateError("the runner is stopping") }
+            grant = granted
         }
         if case .reuse(let instance) = grant {
             // A dead instance, or one of an older build, is replaced in the same slot.
-            if instance.isAlive, instance.executableModified == modified { return instance }
+            if instance.isAlive, instance.executableStamp == modified { return instance }
+            forget(instance)
             instance.terminate()
         }
         do {
-            return try FunctionInstance(definition)
+            let instance = try FunctionInstance(definition)
+            let accepted = lock.withLock { () -> Bool in
+                guard !stopped else { return false }
+                instances[ObjectIdentifier(instance)] = instance
+                return true
+            }
+            guard accepted else {
+                instance.terminateAndWait()
+                throw TemplateError("the runner is stopping")
+            }
+            return instance
         } catch {
             passOn(.start)
             throw error
         }
     }
 
+    private func forget(_ instance: FunctionInstance) {
+        lock.withLock { _ = instances.removeValue(forKey: ObjectIdentifier(instance)) }
+    }
+
     private func release(_ instance: FunctionInstance, reusable: Bool) {
-        if !reusable { instance.terminate() }
+        if !reusable {
+            forget(instance)
+            instance.terminate()
+        }
         passOn(reusable ? .reuse(instance) : .start)
     }
 

@@ -11,7 +11,7 @@ public struct LambdaLog: Sendable {
     }
 
     /// The runner's standard error.
-    public static let standardError = LambdaLog { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    public static let standardError = LambdaLog { line in Console.error(line + "\n") }
 
     /// Writes one line.
     public func line(_ text: String) { write(text) }

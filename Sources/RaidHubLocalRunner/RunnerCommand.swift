@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RaidHubHTTP
 import RaidHubHTTPServer
 
@@ -28,13 +29,14 @@ public struct RunnerCommand {
 
     /// Runs the command line; returns the exit status (0 ok, 1 failure or function error, 2 usage).
     public static func main(_ arguments: [String]) -> Int32 {
+        signal(SIGPIPE, SIG_IGN)  // a client or a reader that goes away must never end the runner
         let options: Options
         do { options = try parse(arguments) } catch {
-            FileHandle.standardError.write(Data("local-runner: \(error.message)\nRun 'local-runner --help' for usage.\n".utf8))
+            Console.error("local-runner: \(error.message)\nRun 'local-runner --help' for usage.\n")
             return 2
         }
         if options.help {
-            print(help(options.command))
+            Console.output(Array((help(options.command) + "\n").utf8))
             return 0
         }
         do {
@@ -45,7 +47,7 @@ public struct RunnerCommand {
             case .startLambda: return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in LambdaInvokeEmulator(runner: runner).respond(to:) }
             }
         } catch {
-            FileHandle.standardError.write(Data("local-runner: \(error)\n".utf8))
+            Console.error("local-runner: \(error)\n")
             return 1
         }
     }
@@ -122,10 +124,10 @@ public struct RunnerCommand {
         let result = try runner.invoke(options.function ?? "", event: Array(event))
         switch result {
         case .response(let payload):
-            FileHandle.standardOutput.write(Data(payload + [0x0A]))
+            Console.output(payload + [0x0A])
             return 0
         default:
-            FileHandle.standardOutput.write(Data((result.errorPayload ?? []) + [0x0A]))
+            Console.output((result.errorPayload ?? []) + [0x0A])
             return 1
         }
     }
@@ -136,24 +138,37 @@ public struct RunnerCommand {
     ) throws -> Int32 {
         let server = HTTPServer(host: options.host, port: port, handler: handler("\(options.host):\(port)"))
         let bound = try server.start()
-        FileHandle.standardError.write(Data("local-runner \(name): listening on http://\(options.host):\(bound)\n".utf8))
+        Console.error("local-runner \(name): listening on http://\(options.host):\(bound)\n")
         for route in runner.template.routes where name == "start-api" {
-            FileHandle.standardError.write(Data("  \(route.method) http://\(options.host):\(bound)\(route.path) -> \(route.functionId)\(route.authorizer.map { " (authorizer \($0.functionId))" } ?? "")\n".utf8))
+            Console.error("  \(route.method) http://\(options.host):\(bound)\(route.path) -> \(route.functionId)\(route.authorizer.map { " (authorizer \($0.functionId))" } ?? "")\n")
         }
-        let stop = DispatchSemaphore(value: 0)
+        return waitForShutdown(server, runner)
+    }
+
+    /// SIGINT or SIGTERM: stop accepting and let requests in flight finish for up to 10 s (a
+    /// second signal ends that at once), then stop every instance, busy ones too, and wait for
+    /// them to exit. The exit status is the shell's for the signal: 130 or 143.
+    private static func waitForShutdown(_ server: HTTPServer, _ runner: LocalRunner) -> Int32 {
+        let received = Mutex<[Int32]>([])
+        let first = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let sources = [SIGINT, SIGTERM].map { signalNumber in
             let source = DispatchSource.makeSignalSource(signal: signalNumber)
-            source.setEventHandler { stop.signal() }
+            source.setEventHandler {
+                let count = received.withLock { $0.append(signalNumber); return $0.count }
+                if count == 1 { first.signal() } else { server.stop(grace: .zero) }
+            }
             source.resume()
             return source
         }
-        stop.wait()
-        sources.forEach { $0.cancel() }
-        server.stop()
+        first.wait()
+        Console.error("local-runner: stopping; requests in flight have 10 s to finish (signal again to stop now)\n")
+        server.stop(grace: .seconds(10))
+        server.waitUntilStopped()
         runner.shutdown()
-        return 0
+        sources.forEach { $0.cancel() }
+        return 128 + (received.withLock { $0.first } ?? SIGTERM)
     }
 
     static func help(_ command: Command) -> String {

@@ -1,0 +1,144 @@
+import Foundation
+import RaidHubTestSupport
+import Testing
+
+/// The `local-runner` process as a developer runs it: signals, exit statuses, the children it
+/// leaves (none), and closed output streams.
+@Suite(.serialized) struct RunnerProcessTests {
+    /// A folder holding a copy of local-runner, a template and two functions: `slow` answers
+    /// after a second (a Python runtime), `stuck` takes its event's slot and never asks for it
+    /// (`exec sleep`, so the instance is one process).
+    static func workspace() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("local-runner"), to: folder.appendingPathComponent("local-runner"))
+        let slow = """
+            #!/usr/bin/env python3
+            import http.client, os, time
+            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+            connection = http.client.HTTPConnection(host, int(port))
+            while True:
+                connection.request("GET", "/2018-06-01/runtime/invocation/next")
+                answer = connection.getresponse()
+                answer.read()
+                request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+                time.sleep(1)
+                connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", body=b'{"statusCode":200,"body":"slow"}')
+                connection.getresponse().read()
+            """
+        for (name, body) in [("slow", slow), ("stuck", "#!/bin/sh\nexec sleep 120\n")] {
+            let url = folder.appendingPathComponent(name)
+            try Data(body.utf8).write(to: url)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        }
+        let template = """
+            Resources:
+              Slow:
+                Type: AWS::Serverless::Function
+                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /slow, Method: GET}}}}
+                Metadata: {DockerBuildArgs: {FUNCTION: slow}}
+              Stuck:
+                Type: AWS::Serverless::Function
+                Properties: {Timeout: 120, Events: {E: {Type: HttpApi, Properties: {Path: /stuck, Method: GET}}}}
+                Metadata: {DockerBuildArgs: {FUNCTION: stuck}}
+            """
+        try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
+        return folder
+    }
+
+    /// Starts `local-runner start-api` in `folder` on a free port; waits until it listens.
+    static func start(in folder: URL, stderr: Pipe = Pipe()) throws -> (Process, UInt16) {
+        let port = UInt16.random(in: 20_000...60_000)
+        let process = Process()
+        process.executableURL = folder.appendingPathComponent("local-runner")
+        process.arguments = ["start-api", "--port", String(port)]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        try process.run()
+        for _ in 0..<100 {
+            if (try? RawConnection(port: port)) != nil { return (process, port) }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// The children of `pid`, from /proc.
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { child in
+            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+    }
+
+    static func isGone(_ pid: Int32) -> Bool {
+        kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        return !process.isRunning
+    }
+
+    @Test func letsARequestInFlightFinishOnSIGINTThenExits130() throws {
+        let folder = try Self.workspace()
+        let (runner, port) = try Self.start(in: folder)
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(port: port)
+        client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.4)  // the function has the event and is working on it
+        let instances = Self.children(of: runner.processIdentifier)
+        #expect(!instances.isEmpty)
+        kill(runner.processIdentifier, SIGINT)
+        let answer = client.readResponse()
+        #expect(answer?.status == 200)
+        #expect(answer?.body == "slow")
+        #expect(answer?.headers["connection"] == "close")
+        #expect(Self.waitForExit(runner, seconds: 10))
+        #expect(runner.terminationStatus == 130)
+        for pid in instances { #expect(Self.isGone(pid), "instance \(pid) outlived the runner") }
+    }
+
+    /// A second signal ends the grace period at once; busy instances are killed and reaped.
+    @Test func aSecondSignalStopsAtOnceAndLeavesNoChildBehind() throws {
+        let folder = try Self.workspace()
+        let (runner, port) = try Self.start(in: folder)
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(port: port)
+        client.send("GET /stuck HTTP/1.1\r\nHost: t\r\n\r\n")
+        Thread.sleep(forTimeInterval: 0.4)
+        let instances = Self.children(of: runner.processIdentifier)
+        #expect(!instances.isEmpty)
+        kill(runner.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(runner.isRunning, "still in its grace period")
+        kill(runner.processIdentifier, SIGTERM)
+        #expect(Self.waitForExit(runner, seconds: 5))
+        #expect(runner.terminationStatus == 143)
+        #expect(client.readResponse() == nil, "the unfinished request's connection is closed")
+        for pid in instances { #expect(Self.isGone(pid), "busy instance \(pid) left running") }
+    }
+
+    /// Log lines to a closed stderr are lost, but the runner goes on serving.
+    @Test func keepsServingWhenItsStandardErrorIsClosed() throws {
+        let folder = try Self.workspace()
+        let stderr = Pipe()
+        let (runner, port) = try Self.start(in: folder, stderr: stderr)
+        defer { if runner.isRunning { runner.terminate() } }
+        try stderr.fileHandleForReading.close()
+        let client = try RawConnection(port: port)
+        for index in 0..<3 {
+            client.send("GET /slow?\(index) HTTP/1.1\r\nHost: t\r\n\r\n")  // each logs START, END and REPORT
+            #expect(client.readResponse()?.status == 200)
+        }
+        #expect(runner.isRunning)
+        kill(runner.processIdentifier, SIGINT)
+        #expect(Self.waitForExit(runner, seconds: 15))
+        #expect(runner.terminationStatus == 130)
+    }
+}
