@@ -1,20 +1,108 @@
 #!/usr/bin/env bash
-# Issue #4's figures: local-runner start-api (release build) under wrk on POST /authorize/user,
-# 32 keep-alive connections, then one connection for latency. Needs wrk (apt-get install wrk).
+# local-runner start-api (release build) under wrk, next to nginx answering a static 200 in the
+# same run (issue #11): POST /authorize/user with 32 keep-alive connections (wrk -t2 -c32), the
+# ratio of the two, one connection for latency, then 2,000 idle connections beside a normal
+# client (latency and the runner's memory). Needs wrk and nginx (apt-get install wrk nginx-light).
+# Usage: Benchmarks/start-api.sh [SECONDS]   (default 15 per measured run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+seconds=${1:-15}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk): skipped"; exit 0; }
-for product in local-runner authorize-user authorize-admin authorizer; do
+for product in local-runner authorize-user authorize-admin authorizer whoami authorize-bungie; do
   swift build -c release --product "$product" >/dev/null
 done
+work=$(mktemp -d)
 port=3999
+nginx_port=3998
 .build/release/local-runner start-api --port "$port" 2>/dev/null &
 runner=$!
-trap 'kill -INT $runner 2>/dev/null; wait $runner 2>/dev/null || true' EXIT
+nginx_pid=
+cleanup() {
+  kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 url="http://127.0.0.1:$port/authorize/user"
+summary() { grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors|requests in"; }
+
+nginx_rps=
+if command -v nginx >/dev/null; then
+  # nginx as it ships, reduced to what the comparison needs: two workers (one per core), a
+  # static 200, keep-alive, no logging.
+  cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log /dev/null;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work; proxy_temp_path $work; fastcgi_temp_path $work; uwsgi_temp_path $work; scgi_temp_path $work;
+  server { listen 127.0.0.1:$nginx_port; location / { return 200 '{"ok":true}'; } }
+}
+CONF
+  nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
+  nginx_pid=$!
+  sleep 0.5
+  echo "== nginx $(nginx -v 2>&1 | sed 's/.*\///'), static 200: 32 connections, 2 wrk threads, ${seconds} s"
+  out=$(wrk -t2 -c32 -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/")
+  echo "$out" | summary
+  nginx_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+else
+  echo "nginx is not installed (apt-get install nginx-light): no reference"
+fi
+
 wrk -t2 -c32 -d3s -s Benchmarks/post-authorize-user.lua "$url" >/dev/null  # warm every instance
-echo "== 32 connections, 2 wrk threads, 15 s"
-wrk -t2 -c32 -d15s --latency -s Benchmarks/post-authorize-user.lua "$url" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors|requests in"
-echo "== 1 connection, 10 s"
-wrk -t1 -c1 -d10s --latency -s Benchmarks/post-authorize-user.lua "$url" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors|requests in"
+echo "== start-api POST /authorize/user: 32 connections, 2 wrk threads, ${seconds} s"
+out=$(wrk -t2 -c32 -d"${seconds}s" --latency -s Benchmarks/post-authorize-user.lua "$url")
+echo "$out" | summary
+runner_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+[ -n "$nginx_rps" ] && python3 -c "print(f'start-api / nginx: {float(\"$runner_rps\") / float(\"$nginx_rps\"):.3f}')"
+
+echo "== start-api, 1 connection, 10 s"
+wrk -t1 -c1 -d10s --latency -s Benchmarks/post-authorize-user.lua "$url" | summary
+
+echo "== 2,000 idle connections beside one client"
+python3 - "$port" "$runner" <<'PY'
+import socket, sys, time
+port, runner = int(sys.argv[1]), int(sys.argv[2])
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+before = rss_kib(runner)
+idle = []
+for _ in range(2000):
+    s = socket.create_connection(("127.0.0.1", port))
+    idle.append(s)
+time.sleep(0.5)
+body = b'{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374"],"clientSecret":"development-only-client-secret"}'
+request = b"POST /authorize/user HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+client = socket.create_connection(("127.0.0.1", port))
+client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+times = []
+for _ in range(200):
+    start = time.perf_counter()
+    client.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < int(data.split(b"Content-Length: ")[1].split(b"\r\n")[0]):
+        data += client.recv(65536)
+    assert data.startswith(b"HTTP/1.1 200"), data[:80]
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+after = rss_kib(runner)
+open_idle = 0
+for s in idle:
+    s.setblocking(False)
+    try:
+        open_idle += s.recv(1) != b""
+    except BlockingIOError:
+        open_idle += 1
+print(f"idle connections still open: {open_idle} of 2000")
+print(f"normal requests beside them: p50 {times[100]:.2f} ms, p99 {times[197]:.2f} ms, max {times[-1]:.2f} ms")
+print(f"runner RSS: {before / 1024:.1f} MiB before, {after / 1024:.1f} MiB with 2,000 idle connections (+{(after - before) / 1024:.1f} MiB)")
+PY
+echo "== descriptors of the runner after the idle clients left"
+sleep 1
+ls /proc/"$runner"/fd | wc -l

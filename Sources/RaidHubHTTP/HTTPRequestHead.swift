@@ -29,17 +29,19 @@ struct HTTPRequestHead {
         method = String(decoding: parts[0], as: UTF8.self)
         target = String(decoding: parts[1], as: UTF8.self)
         fields = try lines.map(Self.field)
+        // Names lower-cased once: every rule below looks fields up by name.
+        let names = fields.map { $0.name.lowercased() }
         // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0.
-        let hosts = fields.count { $0.name.lowercased() == "host" }
+        let hosts = names.count { $0 == "host" }
         guard hosts == 1 || (hosts == 0 && version == "HTTP/1.0") else { throw .malformed(hosts == 0 ? "missing Host" : "repeated Host") }
         // RFC 9112 §6.1: HTTP/1.0 framing with Transfer-Encoding is faulty; nginx refuses it too.
-        if version == "HTTP/1.0", fields.contains(where: { $0.name.lowercased() == "transfer-encoding" }) {
+        if version == "HTTP/1.0", names.contains("transfer-encoding") {
             throw .malformed("Transfer-Encoding in HTTP/1.0")
         }
-        framing = try Self.framing(fields)
+        framing = try Self.framing(fields, names: names)
         expectsContinue = version == "HTTP/1.1" && framing != .none
-            && fields.contains { $0.name.lowercased() == "expect" && $0.value.lowercased() == "100-continue" }
-        let connection = fields.filter { $0.name.lowercased() == "connection" }.map { $0.value.lowercased() }.joined(separator: ",")
+            && zip(names, fields).contains { $0 == "expect" && $1.value.lowercased() == "100-continue" }
+        let connection = zip(names, fields).filter { $0.0 == "connection" }.map { $0.1.value.lowercased() }.joined(separator: ",")
         let options = connection.utf8.split(separator: UInt8(ascii: ",")).map { String(decoding: HTTPField.trimmingOptionalWhiteSpace($0), as: UTF8.self) }
         keepAlive = version == "HTTP/1.1" ? !options.contains("close") : options.contains("keep-alive")
     }
@@ -75,9 +77,9 @@ struct HTTPRequestHead {
 
     /// RFC 9112 §6: chunked wins, but a request with both framings is refused (the classic
     /// request-smuggling shape), as is any coding but chunked and any disagreeing Content-Length.
-    private static func framing(_ fields: [HTTPField]) throws(HTTPParseError) -> Framing {
-        let codings = fields.filter { $0.name.lowercased() == "transfer-encoding" }
-        let lengths = fields.filter { $0.name.lowercased() == "content-length" }.map(\.value)
+    private static func framing(_ fields: [HTTPField], names: [String]) throws(HTTPParseError) -> Framing {
+        let codings = zip(names, fields).filter { $0.0 == "transfer-encoding" }.map(\.1)
+        let lengths = zip(names, fields).filter { $0.0 == "content-length" }.map(\.1.value)
         if !codings.isEmpty {
             guard lengths.isEmpty else { throw .malformed("both Transfer-Encoding and Content-Length") }
             guard codings.count == 1, codings[0].value.lowercased() == "chunked" else {

@@ -13,6 +13,8 @@ final class FunctionInstance: @unchecked Sendable {
     private var pending: PendingInvocation?
     private var exitStatus: Int32?
     private var hasServed = false
+    /// /proc/PID/status, opened on first use (see `maxMemoryUsedMB`).
+    private var statusDescriptor: Int32 = -1
 
     /// Starts the executable; its stdout and stderr go to the runner's stderr, as Lambda sends
     /// both to the function's log.
@@ -71,20 +73,22 @@ final class FunctionInstance: @unchecked Sendable {
     }
 
     /// Peak resident memory so far, in MB (Linux `VmHWM`), as Lambda's REPORT line gives it.
-    /// Read with one open and read of /proc/PID/status into a stack buffer: it runs on every
-    /// invocation, where Foundation's file reading cost more than the function.
+    /// /proc/PID/status stays open and is read again from its start each time: one `pread` per
+    /// invocation, where opening it (and Foundation's file reading before that) cost more than
+    /// the function itself.
     var maxMemoryUsedMB: Int {
-        let descriptor = open("/proc/\(process.processIdentifier)/status", O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return 0 }
-        defer { close(descriptor) }
+        lock.lock()
+        defer { lock.unlock() }
+        if statusDescriptor < 0 { statusDescriptor = open("/proc/\(process.processIdentifier)/status", O_RDONLY | O_CLOEXEC) }
+        guard statusDescriptor >= 0 else { return 0 }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer -> Int in
-            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            let count = pread(statusDescriptor, buffer.baseAddress, buffer.count, 0)
             guard count > 0 else { return 0 }
             let text = UnsafeBufferPointer(rebasing: buffer[0..<count])
-            let key = Array("VmHWM:".utf8)
+            let key = Array("\nVmHWM:".utf8)
             var index = 0
             while index + key.count <= text.count {
-                if (index == 0 || text[index - 1] == 0x0A), text[index..<(index + key.count)].elementsEqual(key) {
+                if text[index..<(index + key.count)].elementsEqual(key) {
                     var kilobytes = 0
                     for byte in text[(index + key.count)...] {
                         if byte == 0x20 || byte == 0x09 { continue }
@@ -114,6 +118,7 @@ final class FunctionInstance: @unchecked Sendable {
     private func exited(_ status: Int32) {
         let waiting = lock.withLock { () -> PendingInvocation? in
             exitStatus = status
+            if statusDescriptor >= 0 { close(statusDescriptor); statusDescriptor = -1 }
             return pending
         }
         // An init error posted just before exiting wins over the exit itself.
