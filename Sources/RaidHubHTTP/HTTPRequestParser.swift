@@ -44,6 +44,12 @@ public struct HTTPRequestParser: Sendable {
     /// Whether bytes of an unfinished request are buffered (a client that stops mid-request).
     public var hasPartialRequest: Bool { head != nil || start < buffer.count }
 
+    /// The method and target of the request whose head has arrived and whose body has not (also
+    /// after its body was refused as too large), so a server can tell its handler what it refused.
+    public var pendingRequestLine: (method: String, target: String)? {
+        head.map { ($0.value.method, $0.value.target) }
+    }
+
     /// Whether the current request's head has arrived and its body has not: the server's body
     /// deadline applies rather than the head's.
     public var isReadingBody: Bool { head != nil }

@@ -182,6 +182,7 @@ final class EventLoop: @unchecked Sendable {
         do {
             request = try connection.parser.next()
         } catch {
+            if case .bodyTooLarge = error, let line = connection.parser.pendingRequestLine { server.refusedBody?(line.method, line.target) }
             answerAndClose(connection, HTTPResponse.message(error.status, error.description))
             return
         }

@@ -50,6 +50,8 @@ public final class HTTPServer: @unchecked Sendable {
     let limits: Limits
     private let work: Work
     let workers: WorkerPool
+    /// Told of requests refused for their body's size (see the deferred initialiser).
+    let refusedBody: (@Sendable (_ method: String, _ target: String) -> Void)?
     private let control = Mutex(Control())
     private let stopped = DispatchSemaphore(value: 0)
 
@@ -77,15 +79,22 @@ public final class HTTPServer: @unchecked Sendable {
         self.limits = limits
         self.work = .blocking(handler)
         self.workers = WorkerPool(limit: limits.maximumWorkers)
+        self.refusedBody = nil
     }
 
-    /// A server answering with a deferred `handler` on `host:port` (port 0 picks a free one).
-    public init(host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(), deferredHandler: @escaping DeferredHandler) {
+    /// A server answering with a deferred `handler` on `host:port` (port 0 picks a free one);
+    /// `refusedBody` hears of each request whose body was refused as too large (the server
+    /// answers it 413 and closes), with its method and target.
+    public init(
+        host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(),
+        refusedBody: (@Sendable (_ method: String, _ target: String) -> Void)? = nil, deferredHandler: @escaping DeferredHandler
+    ) {
         self.host = host
         self.requestedPort = port
         self.limits = limits
         self.work = .deferred(deferredHandler)
         self.workers = WorkerPool(limit: 0)
+        self.refusedBody = refusedBody
     }
 
     /// A server with the default limits but these sizes and an idle timeout, as before the loop.

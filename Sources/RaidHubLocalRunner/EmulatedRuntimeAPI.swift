@@ -26,14 +26,22 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     private let lock = NSLock()
     private var state = State()
     private var server: HTTPServer?
+    private let functionARN: String
+
+    /// A Runtime API for the function with this ARN (`Lambda-Runtime-Invoked-Function-Arn`).
+    init(functionARN: String) {
+        self.functionARN = functionARN
+    }
 
     /// Starts listening on a free loopback port; returns `127.0.0.1:port`.
     func start() throws -> String {
         var limits = HTTPServer.Limits()
-        limits.maximumBodyByteCount = RuntimeAPI.maximumResponseByteCount + 1
+        limits.maximumBodyByteCount = Self.maximumResponseByteCount
         limits.keepAliveTimeout = .seconds(24 * 3600)  // a runtime between invocations is not idle
         limits.maximumConnections = 16
-        let server = HTTPServer(port: 0, limits: limits) { [self] request, responder in handle(request, responder) }
+        let server = HTTPServer(port: 0, limits: limits, refusedBody: { [self] method, target in refusedResponse(method, target) }) { [self] request, responder in
+            handle(request, responder)
+        }
         let port = try server.start()
         lock.withLock { self.server = server }
         return "127.0.0.1:\(port)"
@@ -79,10 +87,14 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         let path = request.path
         guard request.method == "POST" else { return .message(405, "method not allowed") }
         if path == RuntimeAPI.initErrorPath {
-            let pending = lock.withLock { () -> PendingInvocation? in
+            // Only during init, before the first /next; after that Lambda answers 403 and the
+            // invocation under way goes on.
+            let pending = lock.withLock { () -> PendingInvocation?? in
+                guard state.firstNextAt == nil else { return .none }
                 state.initError = request.body
-                return state.current ?? state.queued
+                return .some(state.current ?? state.queued)
             }
+            guard let pending else { return errorAnswer(403, "InvalidStateTransition", "the init phase is over") }
             pending?.complete(.initError(report: request.body))
             return accepted
         }
@@ -93,8 +105,8 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         guard let invocation = lock.withLock({ state.current }), invocation.requestId == parts[0] else {
             return errorAnswer(400, "InvalidRequestID", "unknown request id")
         }
-        guard request.body.count <= RuntimeAPI.maximumResponseByteCount else {
-            return errorAnswer(413, "RequestEntityTooLarge", "response exceeds 6 MB")
+        guard request.body.count <= Self.maximumResponseByteCount else {
+            return errorAnswer(413, "RequestEntityTooLarge", "response exceeds 6291556 bytes")
         }
         let outcome: InvocationResult = parts[1] == "response"
             ? .response(request.body)
@@ -150,12 +162,29 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
             HTTPField(name: "Content-Type", value: "application/json"),
             HTTPField(name: RuntimeAPI.Header.requestId, value: invocation.requestId),
             HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds)),
-            HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: "arn:aws:lambda:us-east-1:000000000000:function:local"),
+            HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: functionARN),
             HTTPField(name: RuntimeAPI.Header.traceId, value: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(invocation.requestId.prefix(24));Sampled=0"),
         ], body: invocation.event)
     }
 
     private let accepted = HTTPResponse(status: 202, headers: [HTTPField(name: "Content-Type", value: "application/json")], body: Array(#"{"status":"OK"}"#.utf8))
+
+    /// Lambda's limit on a synchronous invocation's response: 6 MB plus 100 bytes, in bytes.
+    static let maximumResponseByteCount = 6_291_556
+
+    /// The error an invocation ends with when its response is over the limit, as Lambda reports it.
+    static let responseTooLarge = Array(#"{"errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#.utf8)
+
+    /// A response over the limit, refused by the server before its body was read: the
+    /// invocation ends at once with Lambda's error (the runtime gets 413), not after its Timeout.
+    private func refusedResponse(_ method: String, _ target: String) {
+        let prefix = RuntimeAPI.versionPrefix + "/runtime/invocation/"
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+        guard method == "POST", path.hasPrefix(prefix), path.hasSuffix("/response") else { return }
+        let requestId = path.dropFirst(prefix.count).dropLast("/response".count)
+        guard let invocation = lock.withLock({ state.current }), invocation.requestId == requestId else { return }
+        invocation.complete(.functionError(report: Self.responseTooLarge, type: "Function.ResponseSizeTooLarge"))
+    }
 
     private func errorAnswer(_ status: Int, _ type: String, _ message: String) -> HTTPResponse {
         HTTPResponse(status: status, headers: [HTTPField(name: "Content-Type", value: "application/json")],

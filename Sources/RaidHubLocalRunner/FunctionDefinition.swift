@@ -32,6 +32,10 @@ public struct FunctionDefinition: Sendable, Equatable {
 
     /// The environment an instance starts with: a Lambda-like base, the function's variables,
     /// then the reserved variables, which (as on Lambda) the function's cannot override.
+    /// The function's ARN as Lambda (and AWS's emulator) would give it: the account and region
+    /// the runner emulates, and the function's own name.
+    var functionARN: String { "arn:aws:lambda:us-east-1:000000000000:function:\(logicalId)" }
+
     func instanceEnvironment(runtimeAPI: String) -> [String: String] {
         var environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "en_US.UTF-8", "TZ": ":UTC",

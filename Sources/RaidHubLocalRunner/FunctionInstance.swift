@@ -21,7 +21,7 @@ final class FunctionInstance: @unchecked Sendable {
     init(_ definition: FunctionDefinition) throws {
         self.definition = definition
         executableStamp = ExecutableStamp(definition.executable.path)
-        runtimeAPI = EmulatedRuntimeAPI()
+        runtimeAPI = EmulatedRuntimeAPI(functionARN: definition.functionARN)
         let address = try runtimeAPI.start()
         process = Process()
         process.executableURL = definition.executable
@@ -56,12 +56,14 @@ final class FunctionInstance: @unchecked Sendable {
         if let report = runtimeAPI.reportedInitError {
             invocation.complete(.initError(report: report))
         } else if let status = lock.withLock({ exitStatus }) {
-            invocation.complete(.crashed(exitStatus: status))
+            invocation.complete(.crashed(exitStatus: status, requestId: requestId))
         }
         runtimeAPI.enqueue(invocation)
         let result = invocation.wait(timeout: .now() + .seconds(definition.timeoutSeconds)) ?? {
-            terminate()
+            // Timed out first, killed second: killing first let the termination handler record
+            // a crash (502) before the timeout (504) when many instances timed out at once.
             invocation.complete(.timedOut(seconds: definition.timeoutSeconds))
+            terminate()
             return invocation.wait(timeout: .now()) ?? .timedOut(seconds: definition.timeoutSeconds)
         }()
         lock.withLock { pending = nil }
@@ -123,7 +125,7 @@ final class FunctionInstance: @unchecked Sendable {
         }
         // An init error posted just before exiting wins over the exit itself.
         if let report = runtimeAPI.reportedInitError { waiting?.complete(.initError(report: report)) }
-        waiting?.complete(.crashed(exitStatus: status))
+        if let waiting { waiting.complete(.crashed(exitStatus: status, requestId: waiting.requestId)) }
         runtimeAPI.stop()
     }
 }

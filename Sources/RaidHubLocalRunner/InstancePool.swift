@@ -47,7 +47,7 @@ public final class InstancePool: @unchecked Sendable {
             instance = try acquire()
         } catch {
             log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
-            return .crashed(exitStatus: -1)
+            return .crashed(exitStatus: -1, requestId: requestId)
         }
         log.line("START RequestId: \(requestId) Version: $LATEST")
         let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event)

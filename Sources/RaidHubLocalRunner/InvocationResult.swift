@@ -6,18 +6,19 @@ public enum InvocationResult: Sendable, Equatable {
     case functionError(report: [UInt8], type: String?)
     /// `/init/error` was posted: the function could not start.
     case initError(report: [UInt8])
-    /// The process exited before answering.
-    case crashed(exitStatus: Int32)
+    /// The process exited before answering the invocation with this request id.
+    case crashed(exitStatus: Int32, requestId: String)
     /// No answer before the function's timeout; the instance was killed.
     case timedOut(seconds: Int)
 
     /// The JSON a caller of the Lambda Invoke API gets for a failure (Lambda's own shapes).
-    var errorPayload: [UInt8]? {
+    public var errorPayload: [UInt8]? {
         switch self {
         case .response: nil
         case .functionError(let report, _), .initError(let report): report
-        case .crashed(let status):
-            Array(#"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: the function exited before answering (status \#(status))"}"#.utf8)
+        case .crashed(let status, let requestId):
+            // Lambda's own wording for a runtime that exits mid-invocation.
+            Array(#"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: \#(requestId) Error: Runtime exited with error: exit status \#(status)"}"#.utf8)
         case .timedOut(let seconds):
             Array(#"{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after \#(seconds).00 seconds"}"#.utf8)
         }

@@ -9,7 +9,7 @@ import Testing
     static let next = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: t\r\n\r\n"
 
     static func start() throws -> (EmulatedRuntimeAPI, UInt16) {
-        let api = EmulatedRuntimeAPI()
+        let api = EmulatedRuntimeAPI(functionARN: "arn:aws:lambda:us-east-1:000000000000:function:Test")
         let address = try api.start()
         return (api, try #require(UInt16(address.split(separator: ":")[1])))
     }
@@ -74,5 +74,53 @@ import Testing
         let later = try RawConnection(port: port)
         later.send(Self.next)
         #expect(later.readResponse()?.headers["lambda-runtime-aws-request-id"] == "three")
+    }
+}
+
+/// Lambda's answers to a runtime once init is over, and the function's own ARN.
+@Suite struct RuntimeAPIAfterInitTests {
+    @Test func refusesAnInitErrorAfterTheFirstNextAndTheInvocationGoesOn() throws {
+        let (api, port) = try EmulatedRuntimeAPITests.start()
+        defer { api.stop() }
+        let runtime = try RawConnection(port: port)
+        runtime.send(EmulatedRuntimeAPITests.next)
+        let invocation = EmulatedRuntimeAPITests.invocation("four")
+        api.enqueue(invocation)
+        let event = runtime.readResponse()
+        #expect(event?.headers["lambda-runtime-invoked-function-arn"] == "arn:aws:lambda:us-east-1:000000000000:function:Test")
+        runtime.send("POST /2018-06-01/runtime/init/error HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
+        let refused = runtime.readResponse()
+        #expect(refused?.status == 403)
+        #expect(refused?.body.contains("InvalidStateTransition") == true)
+        #expect(!invocation.isComplete)
+        runtime.send("POST /2018-06-01/runtime/invocation/four/response HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok")
+        #expect(runtime.readResponse()?.status == 202)
+        #expect(invocation.wait(timeout: .now() + 5) == .response(Array("ok".utf8)))
+    }
+
+    /// A 7 MB response ends the invocation at once with Lambda's error (the runtime gets 413);
+    /// exactly Lambda's limit, 6,291,556 bytes, is accepted.
+    @Test func endsAnInvocationWithAnOversizedResponseAtOnce() throws {
+        let (api, port) = try EmulatedRuntimeAPITests.start()
+        defer { api.stop() }
+        let runtime = try RawConnection(port: port)
+        for (id, size) in [("fits", 6_291_556), ("too-large", 7_000_000)] {
+            runtime.send(EmulatedRuntimeAPITests.next)
+            let invocation = EmulatedRuntimeAPITests.invocation(id)
+            api.enqueue(invocation)
+            #expect(runtime.readResponse()?.headers["lambda-runtime-aws-request-id"] == id)
+            let start = ContinuousClock.now
+            runtime.send("POST /2018-06-01/runtime/invocation/\(id)/response HTTP/1.1\r\nHost: t\r\nContent-Length: \(size)\r\n\r\n")
+            if size == 6_291_556 {
+                runtime.send(String(repeating: "x", count: size))
+                #expect(runtime.readResponse()?.status == 202)
+                #expect(invocation.wait(timeout: .now() + 5) == .response([UInt8](repeating: 0x78, count: size)))
+            } else {
+                #expect(runtime.readResponse()?.status == 413)
+                let result = invocation.wait(timeout: .now() + 1)
+                #expect(ContinuousClock.now - start < .milliseconds(100))
+                #expect(result == .functionError(report: EmulatedRuntimeAPI.responseTooLarge, type: "Function.ResponseSizeTooLarge"))
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
@@ -91,8 +92,12 @@ import Testing
     @Test func reportsACrashedInstance() throws {
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "Crasher", executable: try Self.script("exit 3"), environment: [:]), log: Lines().log)
         defer { pool.shutdown() }
-        #expect(pool.invoke([]) == .crashed(exitStatus: 3))
-        #expect(pool.invoke([]) == .crashed(exitStatus: 3), "a fresh instance each time")
+        for _ in 0..<2 {  // a fresh instance each time
+            guard case .crashed(3, let requestId) = pool.invoke([]) else { Issue.record("not a crash with status 3"); continue }
+            #expect(requestId.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) != nil)
+            #expect(String(decoding: InvocationResult.crashed(exitStatus: 3, requestId: requestId).errorPayload ?? [], as: UTF8.self)
+                == #"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: \#(requestId) Error: Runtime exited with error: exit status 3"}"#)
+        }
     }
 
     @Test func reportsAnInitError() throws {
@@ -119,5 +124,23 @@ import Testing
         Thread.sleep(forTimeInterval: 0.6)  // the pool looks at the executable at most every half second
         _ = pool.invoke([])
         #expect(lines.countContaining("\tInit Duration: ") == 2, "cold, warm, then cold again after the rebuild")
+    }
+
+    /// Many instances timing out together each answer as a timeout: the kill must not be
+    /// recorded as a crash first.
+    @Test func manyConcurrentTimeoutsAllEndAsTimeouts() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("stuck-\(UUID().uuidString)")
+        try Data("#!/bin/sh\nexec sleep 60\n".utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Stuck", executable: script, environment: [:], timeoutSeconds: 1, maximumInstances: 32), log: Lines().log)
+        defer { pool.shutdown() }
+        let results = Mutex<[InvocationResult]>([])
+        DispatchQueue.concurrentPerform(iterations: 32) { _ in
+            let result = pool.invoke([])
+            results.withLock { $0.append(result) }
+        }
+        let all = results.withLock { $0 }
+        #expect(all.count == 32)
+        #expect(all.allSatisfy { $0 == .timedOut(seconds: 1) }, "\(all.filter { $0 != .timedOut(seconds: 1) })")
     }
 }
