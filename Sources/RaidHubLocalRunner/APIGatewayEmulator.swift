@@ -31,7 +31,9 @@ public struct APIGatewayEmulator: Sendable {
             }
         }
         do {
-            let result = try runner.pool(for: function).invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1())
+            let result = try runner.pool(for: function).invoke(
+                route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
+                traceId: request.header("x-amzn-trace-id"))
             return GatewayResponse.from(result, payloadVersion2: route.payloadVersion2)
         } catch {
             return .message(502, "Internal Server Error")

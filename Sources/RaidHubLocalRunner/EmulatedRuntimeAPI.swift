@@ -163,8 +163,8 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
             HTTPField(name: RuntimeAPI.Header.requestId, value: invocation.requestId),
             HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds)),
             HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: functionARN),
-            HTTPField(name: RuntimeAPI.Header.traceId, value: "Root=1-\(String(Int(Date().timeIntervalSince1970), radix: 16))-\(invocation.requestId.prefix(24));Sampled=0"),
-        ], body: invocation.event)
+            HTTPField(name: RuntimeAPI.Header.traceId, value: invocation.traceId),
+        ] + (invocation.clientContext.map { [HTTPField(name: "Lambda-Runtime-Client-Context", value: $0)] } ?? []), body: invocation.event)
     }
 
     private let accepted = HTTPResponse(status: 202, headers: [HTTPField(name: "Content-Type", value: "application/json")], body: Array(#"{"status":"OK"}"#.utf8))

@@ -43,10 +43,10 @@ final class FunctionInstance: @unchecked Sendable {
 
     /// Runs one invocation; returns how it ended, its duration (from the moment the function had
     /// the event, so init is not counted), and the init duration on the first one.
-    func invoke(requestId: String, event: [UInt8]) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
+    func invoke(requestId: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
         let enqueued = ContinuousClock.now
         let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(definition.timeoutSeconds) * 1000
-        let invocation = PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline)
+        let invocation = PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline, traceId: traceId, clientContext: clientContext)
         let cold = lock.withLock { () -> Bool in
             pending = invocation
             defer { hasServed = true }

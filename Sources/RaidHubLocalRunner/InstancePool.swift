@@ -39,8 +39,9 @@ public final class InstancePool: @unchecked Sendable {
         self.log = log
     }
 
-    /// Runs one invocation to its end; blocks while every instance is busy.
-    public func invoke(_ event: [UInt8]) -> InvocationResult {
+    /// Runs one invocation to its end; blocks while every instance is busy. `traceId` is the
+    /// caller's `X-Amzn-Trace-Id` (a new one when nil), `clientContext` the Invoke API's.
+    public func invoke(_ event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> InvocationResult {
         let requestId = UUID().uuidString.lowercased()
         let instance: FunctionInstance
         do {
@@ -50,7 +51,7 @@ public final class InstancePool: @unchecked Sendable {
             return .crashed(exitStatus: -1, requestId: requestId)
         }
         log.line("START RequestId: \(requestId) Version: $LATEST")
-        let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event)
+        let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
         if case .timedOut(let seconds) = result {
             log.line("\(Self.timestamp()) \(requestId) Task timed out after \(seconds).00 seconds")
         }

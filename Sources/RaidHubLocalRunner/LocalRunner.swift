@@ -43,11 +43,11 @@ public final class LocalRunner: @unchecked Sendable {
     }
 
     /// Invokes the function named `name` (logical id or executable name) with `event`.
-    public func invoke(_ name: String, event: [UInt8]) throws -> InvocationResult {
+    public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) throws -> InvocationResult {
         guard let function = template.function(named: name) else {
             throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
         }
-        return try pool(for: function).invoke(event)
+        return try pool(for: function).invoke(event, traceId: traceId, clientContext: clientContext)
     }
 
     /// Stops every warm instance.

@@ -6,14 +6,29 @@ final class PendingInvocation: @unchecked Sendable {
     let requestId: String
     let event: [UInt8]
     let deadlineMilliseconds: Int64
+    /// `Lambda-Runtime-Trace-Id`: the caller's `X-Amzn-Trace-Id`, or a new one in X-Ray's form.
+    let traceId: String
+    /// `Lambda-Runtime-Client-Context`: the Invoke API caller's client context, as JSON.
+    let clientContext: String?
     private let lock = NSLock()
     private let done = DispatchSemaphore(value: 0)
     private var result: InvocationResult?
 
-    init(requestId: String, event: [UInt8], deadlineMilliseconds: Int64) {
+    init(requestId: String, event: [UInt8], deadlineMilliseconds: Int64, traceId: String? = nil, clientContext: String? = nil) {
         self.requestId = requestId
         self.event = event
         self.deadlineMilliseconds = deadlineMilliseconds
+        self.traceId = traceId ?? Self.newTraceId()
+        self.clientContext = clientContext
+    }
+
+    /// `Root=1-{time, 8 hex digits}-{24 random hex digits};Sampled=0`, X-Ray's trace id form.
+    static func newTraceId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let time = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), radix: 16)
+        let high = String(generator.next() >> 32, radix: 16), low = String(generator.next(), radix: 16)
+        let random = String(repeating: "0", count: 8 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+        return "Root=1-\(String(repeating: "0", count: 8 - time.count))\(time)-\(random);Sampled=0"
     }
 
     /// Records how it ended; false when it had already ended (a second answer is refused).

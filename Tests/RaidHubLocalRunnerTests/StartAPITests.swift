@@ -161,7 +161,55 @@ import Testing
         #expect(queued.status == 202)
         let unknown = try RunnerHTTPClient.send("POST", base + "/Nope/invocations", body: event)
         #expect(unknown.status == 404)
-        #expect(unknown.body == #"{"Type":"User","message":"Function not found: Nope"}"#)
+        #expect(unknown.headers["x-amzn-errortype"] == "ResourceNotFoundException")
+        #expect(unknown.body == #"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope"}"#)
+        // A function named by its ARN (percent-encoded, as SDKs send it) or with a qualifier.
+        for name in ["arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3AAuthorizerFunction", "AuthorizerFunction:%24LATEST", "000000000000:function:AuthorizerFunction"] {
+            #expect(try RunnerHTTPClient.send("POST", base + "/\(name)/invocations", body: event).body.hasPrefix(#"{"isAuthorized":true"#), "\(name)")
+        }
+        let dryRun = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", headers: ["X-Amz-Invocation-Type": "DryRun"], body: Data("not json".utf8))
+        #expect(dryRun.status == 204)
+        #expect(dryRun.body.isEmpty)
+    }
+
+    /// The caller's trace id and client context reach the runtime as Lambda passes them; without
+    /// a trace id the runtime gets a new one in X-Ray's form.
+    @Test func passesTraceIdAndClientContextToTheRuntime() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let echo = """
+            #!/usr/bin/env python3
+            import http.client, json, os
+            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+            connection = http.client.HTTPConnection(host, int(port))
+            while True:
+                connection.request("GET", "/2018-06-01/runtime/invocation/next")
+                answer = connection.getresponse()
+                answer.read()
+                headers = {k: answer.getheader(k) for k in ("Lambda-Runtime-Trace-Id", "Lambda-Runtime-Client-Context", "Lambda-Runtime-Invoked-Function-Arn")}
+                request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+                connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", body=json.dumps(headers))
+                connection.getresponse().read()
+            """
+        let url = folder.appendingPathComponent("echo")
+        try Data(echo.utf8).write(to: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        let template = try SAMTemplate(YAMLReader.read("Resources:\n  Echo:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: echo}}\n"))
+        let runner = LocalRunner(template: template, environmentFile: EnvironmentFile(), executablesDirectory: folder, log: LambdaLog { _ in })
+        let emulator = LambdaInvokeEmulator(runner: runner)
+        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        let base = "http://127.0.0.1:\(try server.start())/2015-03-31/functions/Echo/invocations"
+        defer { server.stop(); runner.shutdown() }
+        let trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        let context = Data(#"{"custom":{"app":"raidhub"}}"#.utf8).base64EncodedString()
+        let seen = try RunnerHTTPClient.send("POST", base, headers: ["X-Amzn-Trace-Id": trace, "X-Amz-Client-Context": context], body: Data("{}".utf8))
+        let headers = try #require(try JSONSerialization.jsonObject(with: Data(seen.body.utf8)) as? [String: Any])
+        #expect(headers["Lambda-Runtime-Trace-Id"] as? String == trace)
+        #expect(headers["Lambda-Runtime-Client-Context"] as? String == #"{"custom":{"app":"raidhub"}}"#)
+        #expect(headers["Lambda-Runtime-Invoked-Function-Arn"] as? String == "arn:aws:lambda:us-east-1:000000000000:function:Echo")
+        let fresh = try RunnerHTTPClient.send("POST", base, body: Data("{}".utf8))
+        let generated = try #require((try JSONSerialization.jsonObject(with: Data(fresh.body.utf8)) as? [String: Any])?["Lambda-Runtime-Trace-Id"] as? String)
+        #expect(generated.wholeMatch(of: /Root=1-[0-9a-f]{8}-[0-9a-f]{24};Sampled=0/) != nil, "\(generated)")
     }
 
     /// The project's own routes through its own authorizer, with the sample tokens: the template
