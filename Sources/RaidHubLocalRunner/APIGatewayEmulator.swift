@@ -19,6 +19,13 @@ public struct APIGatewayEmulator: Sendable {
 
     /// The answer to one request.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        guard let cors = runner.template.cors else { return route(request) }
+        if let preflight = cors.preflight(request) { return preflight }
+        return cors.decorate(route(request), for: request)
+    }
+
+    /// The route's answer: the function's, or the gateway's own.
+    private func route(_ request: HTTPRequest) -> HTTPResponse {
         guard let (route, parameters) = routes.match(method: request.method, path: request.path),
               let function = runner.template.function(named: route.functionId)
         else { return .message(404, "Not Found") }

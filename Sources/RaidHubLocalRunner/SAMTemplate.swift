@@ -32,6 +32,8 @@ public struct SAMTemplate: Sendable, Equatable {
 
     public var functions: [Function]
     public var routes: [Route]
+    /// The HTTP API's `CorsConfiguration`, if it has one.
+    public var cors: CORSConfiguration?
 
     /// Reads the template at `url`.
     public static func load(_ url: URL) throws -> SAMTemplate {
@@ -82,6 +84,8 @@ public struct SAMTemplate: Sendable, Equatable {
         }
         self.functions = functions
         self.routes = routes
+        self.cors = resources.first { $0.value["Type"]?.text == "AWS::Serverless::HttpApi" }
+            .flatMap { CORSConfiguration($0.value["Properties"]?["CorsConfiguration"], parameters: parameters) }
     }
 
     /// `LoggingConfig` as Lambda passes it to the function; the function's keys win over

@@ -172,6 +172,32 @@ import Testing
         #expect(dryRun.body.isEmpty)
     }
 
+    /// A browser's preflight is answered by the gateway from the template's CorsConfiguration,
+    /// and answers to an allowed origin carry Access-Control-Allow-Origin.
+    @Test func answersPreflightsAndAddsCORSHeadersFromTheTemplate() throws {
+        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        defer { server.stop(); runner.shutdown() }
+        let preflight = try RunnerHTTPClient.send("OPTIONS", base + "/authorize/user", headers: [
+            "Origin": "https://raidhub.io", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
+        ])
+        #expect(preflight.status == 204)
+        #expect(preflight.headers["access-control-allow-origin"] == "https://raidhub.io")
+        #expect(preflight.headers["access-control-allow-methods"] == "GET,POST,OPTIONS")
+        #expect(preflight.headers["access-control-allow-headers"] == "authorization,content-type,x-raidhub-user-authorization")
+        #expect(preflight.headers["access-control-max-age"] == "600")
+        let foreign = try RunnerHTTPClient.send("OPTIONS", base + "/authorize/user", headers: ["Origin": "https://evil.example", "Access-Control-Request-Method": "POST"])
+        #expect(foreign.status == 204)
+        #expect(foreign.headers["access-control-allow-origin"] == nil)
+        let body = Data(#"{"bungieMembershipId":"1","destinyMembershipIds":[],"clientSecret":"wrong"}"#.utf8)
+        let answer = try RunnerHTTPClient.send("POST", base + "/authorize/user", headers: ["Origin": "https://www.raidhub.io"], body: body)
+        #expect(answer.status == 403)
+        #expect(answer.headers["access-control-allow-origin"] == "https://www.raidhub.io")
+        let notBrowser = try RunnerHTTPClient.send("POST", base + "/authorize/user", body: body)
+        #expect(notBrowser.headers["access-control-allow-origin"] == nil)
+        let shorthand = try SAMTemplate(YAMLReader.read("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: true\n"))
+        #expect(shorthand.cors == CORSConfiguration(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]))
+    }
+
     /// The caller's trace id and client context reach the runtime as Lambda passes them; without
     /// a trace id the runtime gets a new one in X-Ray's form.
     @Test func passesTraceIdAndClientContextToTheRuntime() throws {
