@@ -9,6 +9,7 @@ public struct APIGatewayEmulator: Sendable {
     private let runner: LocalRunner
     private let routes: RouteTable
     private let host: String
+    private let decisions = AuthorizerDecisionCache()
 
     /// An emulator for `runner`'s template, answering as `host` (e.g. `127.0.0.1:3000`).
     public init(runner: LocalRunner, host: String) {
@@ -51,13 +52,21 @@ public struct APIGatewayEmulator: Sendable {
     /// does not even call the authorizer then), 403 when it denies, 500 when it fails.
     private func authorize(_ event: GatewayEvent, by authorizer: LambdaAuthorizer) -> Result<JSONValue?, AuthorizationAnswer> {
         guard let identity = event.identity(for: authorizer) else { return .failure(AuthorizationAnswer(.message(401, "Unauthorized"))) }
-        guard let function = runner.template.function(named: authorizer.functionId),
-              let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity)),
-              case .response(let payload) = result,
-              let answer = try? JSONParser.parse(payload).objectValue,
-              case .bool(let isAuthorized)? = answer["isAuthorized"]
-        else { return .failure(AuthorizationAnswer(.message(500, "Internal Server Error"))) }
-        return isAuthorized ? .success(answer["context"]) : .failure(AuthorizationAnswer(.message(403, "Forbidden")))
+        let key = [authorizer.functionId] + identity
+        let decision: AuthorizerDecisionCache.Decision
+        if let cached = decisions.decision(for: key) {
+            decision = cached
+        } else {
+            guard let function = runner.template.function(named: authorizer.functionId),
+                  let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity)),
+                  case .response(let payload) = result,
+                  let answer = try? JSONParser.parse(payload).objectValue,
+                  case .bool(let isAuthorized)? = answer["isAuthorized"]
+            else { return .failure(AuthorizationAnswer(.message(500, "Internal Server Error"))) }
+            decision = AuthorizerDecisionCache.Decision(isAuthorized: isAuthorized, context: answer["context"])
+            decisions.store(decision, for: key, seconds: authorizer.reauthorizeEverySeconds)
+        }
+        return decision.isAuthorized ? .success(decision.context) : .failure(AuthorizationAnswer(.message(403, "Forbidden")))
     }
 
     private struct AuthorizationAnswer: Error {

@@ -17,12 +17,16 @@ public struct LambdaAuthorizer: Sendable, Equatable {
     /// Every source must be present and non-empty, or API Gateway answers 401 without invoking
     /// the authorizer. None (SAM writes none when `Identity` names none) means always invoke.
     public var identitySources: [IdentitySource]
+    /// `ReauthorizeEvery`: how long a decision is cached, keyed on the identity sources' values.
+    /// Absent means 0 (SAM then writes no TTL); caching needs identity sources, so with none it
+    /// is always 0.
+    public var reauthorizeEverySeconds: Int
 
-    /// An authorizer invoking `functionId` after checking `identitySources`. (Decisions are not
-    /// cached yet, so `ReauthorizeEvery` is not read.)
-    public init(functionId: String, identitySources: [IdentitySource]) {
+    /// An authorizer invoking `functionId` after checking `identitySources`.
+    public init(functionId: String, identitySources: [IdentitySource], reauthorizeEverySeconds: Int = 0) {
         self.functionId = functionId
         self.identitySources = identitySources
+        self.reauthorizeEverySeconds = identitySources.isEmpty ? 0 : max(0, min(reauthorizeEverySeconds, 3600))
     }
 
     /// Reads one entry of an `HttpApi`'s `Auth.Authorizers`; nil unless it is a Lambda
@@ -35,7 +39,8 @@ public struct LambdaAuthorizer: Sendable, Equatable {
                             ("StageVariables", IdentitySource.stageVariable), ("Context", IdentitySource.context)] {
             sources += (identity?[key]?.items ?? []).compactMap { $0.text.map(make) }
         }
-        self.init(functionId: String(target.split(separator: ".")[0]), identitySources: sources)
+        self.init(functionId: String(target.split(separator: ".")[0]), identitySources: sources,
+                  reauthorizeEverySeconds: identity?["ReauthorizeEvery"]?.text.flatMap { Int($0) } ?? 0)
     }
 
     /// The identity sources' values for a request, in order: nil when any is missing or empty.

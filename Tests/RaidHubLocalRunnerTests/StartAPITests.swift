@@ -172,6 +172,49 @@ import Testing
         #expect(dryRun.body.isEmpty)
     }
 
+    /// API Gateway caches an authorizer's decision for ReauthorizeEvery seconds, keyed on its
+    /// identity sources: a second identical call does not invoke the authorizer, another token
+    /// does; with a TTL of 0 every call does.
+    @Test(arguments: [(300, 3), (0, 4)])
+    func cachesAuthorizerDecisionsForTheTemplatesTTL(ttl: Int, starts: Int) throws {
+        let text = """
+        Resources:
+          Api:
+            Type: AWS::Serverless::HttpApi
+            Properties:
+              Auth:
+                Authorizers:
+                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, Identity: {Headers: [Authorization], ReauthorizeEvery: \(ttl)}}
+          WhoAmIFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Events:
+                Me: {Type: HttpApi, Properties: {Path: /me, Method: GET, Auth: {Authorizer: Token}}}
+            Metadata: {DockerBuildArgs: {FUNCTION: whoami}}
+          AuthorizerFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Environment: {Variables: {JWT_SECRET: x}}
+            Metadata: {DockerBuildArgs: {FUNCTION: authorizer}}
+        """
+        let lines = InstancePoolTests.Lines()
+        let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
+        let runner = LocalRunner(template: try SAMTemplate(YAMLReader.read(text)), environmentFile: envFile,
+                                 executablesDirectory: FunctionExecutable.directory, log: lines.log)
+        let emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1")
+        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        let base = "http://127.0.0.1:\(try server.start())"
+        defer { server.stop(); runner.shutdown() }
+        let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json")
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let bearer = try #require((event["headers"] as? [String: String])?["authorization"])
+        for _ in 0..<2 { #expect(try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": bearer]).status == 200) }
+        // Authorizer and function the first time; only the function the second (TTL 300).
+        #expect(lines.count("START") == starts)
+        let other = try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": "Bearer not.a.token"])
+        #expect(other.status == 403)
+    }
+
     /// A browser's preflight is answered by the gateway from the template's CorsConfiguration,
     /// and answers to an allowed origin carry Access-Control-Allow-Origin.
     @Test func answersPreflightsAndAddsCORSHeadersFromTheTemplate() throws {
