@@ -41,6 +41,9 @@ final class FunctionInstance: @unchecked Sendable {
     /// Whether it can take another invocation.
     var isAlive: Bool { lock.withLock { exitStatus == nil } }
 
+    /// Lambda's budget for the init phase (a cold start's code before its first `/next`).
+    static let initBudget = Duration.seconds(10)
+
     /// Runs one invocation; returns how it ended, its duration (from the moment the function had
     /// the event, so init is not counted), and the init duration on the first one.
     func invoke(requestId: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
@@ -59,7 +62,18 @@ final class FunctionInstance: @unchecked Sendable {
             invocation.complete(.crashed(exitStatus: status, requestId: requestId))
         }
         runtimeAPI.enqueue(invocation)
-        let result = invocation.wait(timeout: .now() + .seconds(definition.timeoutSeconds)) ?? {
+        var answered: InvocationResult?
+        if cold {
+            // Init has its own 10-second budget, as on Lambda: the Timeout starts when the
+            // function asks for its first event, not when the process starts.
+            let initDeadline = launchedAt + Self.initBudget
+            while answered == nil, runtimeAPI.firstNextAt == nil, ContinuousClock.now < initDeadline {
+                answered = invocation.wait(timeout: .now() + .milliseconds(20))
+            }
+        }
+        let timedFrom = max(enqueued, runtimeAPI.firstNextAt ?? .now)
+        let left = timedFrom + .seconds(definition.timeoutSeconds) - ContinuousClock.now
+        let result = answered ?? invocation.wait(timeout: .now() + .nanoseconds(max(0, Int(left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000)))) ?? {
             // Timed out first, killed second: killing first let the termination handler record
             // a crash (502) before the timeout (504) when many instances timed out at once.
             invocation.complete(.timedOut(seconds: definition.timeoutSeconds))

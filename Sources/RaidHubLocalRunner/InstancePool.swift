@@ -158,10 +158,13 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     /// `REPORT RequestId: …\tDuration: X.XX ms\tBilled Duration: N ms\tMemory Size: M MB\tMax Memory Used: U MB[\tInit Duration: X.XX ms]`.
+    /// Billed Duration includes the init of a cold start: Lambda bills it for custom runtimes and
+    /// container images, which these functions are.
     static func report(requestId: String, duration: Duration, initDuration: Duration?, memoryMB: Int, maxMemoryUsedMB: Int) -> String {
         let milliseconds = duration.milliseconds
+        let billed = milliseconds + (initDuration?.milliseconds ?? 0)
         var line = "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", milliseconds)) ms\t"
-            + "Billed Duration: \(max(1, Int(milliseconds.rounded(.up)))) ms\tMemory Size: \(memoryMB) MB\tMax Memory Used: \(maxMemoryUsedMB) MB"
+            + "Billed Duration: \(max(1, Int(billed.rounded(.up)))) ms\tMemory Size: \(memoryMB) MB\tMax Memory Used: \(maxMemoryUsedMB) MB"
         if let initDuration { line += "\tInit Duration: \(String(format: "%.2f", initDuration.milliseconds)) ms" }
         return line
     }

@@ -19,6 +19,17 @@ import Testing
                            environment: try environment ?? DevelopmentEnvironment.parameters(), timeoutSeconds: timeout, maximumInstances: instances)
     }
 
+    /// A Python runtime that takes each event and never answers (init is quick, so the Timeout
+    /// applies, not the init budget).
+    static func hangingRuntime() throws -> URL {
+        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
+        let hanging = client.replacingOccurrences(of: "    request_id = ", with: "    __import__('time').sleep(60)\n    request_id = ")
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("hanging-\(UUID().uuidString).py")
+        try Data(hanging.utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        return script
+    }
+
     static func script(_ body: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("fn-\(UUID().uuidString)")
         try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)
@@ -77,16 +88,19 @@ import Testing
         #expect(lines.countContaining("\tInit Duration: ") <= 2)
     }
 
+    /// A runtime that takes its event and never answers: the Timeout (from the moment it had
+    /// the event) kills it, and the next invocation gets a fresh instance.
     @Test func killsATimedOutInstanceAndStartsAFreshOne() throws {
+        let script = try Self.hangingRuntime()
         let lines = Lines()
-        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Sleeper", executable: try Self.script("sleep 30"), environment: [:], timeoutSeconds: 1), log: lines.log)
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Sleeper", executable: script, environment: [:], timeoutSeconds: 1), log: lines.log)
         defer { pool.shutdown() }
         let started = Date()
         #expect(pool.invoke([]) == .timedOut(seconds: 1))
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(lines.countContaining("Task timed out after 1.00 seconds") == 1)
         #expect(pool.invoke([]) == .timedOut(seconds: 1))
-        #expect(lines.countContaining("\tInit Duration: ") == 0, "no instance ever asked for an event")
+        #expect(lines.countContaining("\tInit Duration: ") == 2, "a fresh instance, so a cold start, each time")
     }
 
     @Test func reportsACrashedInstance() throws {
@@ -129,9 +143,7 @@ import Testing
     /// Many instances timing out together each answer as a timeout: the kill must not be
     /// recorded as a crash first.
     @Test func manyConcurrentTimeoutsAllEndAsTimeouts() throws {
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("stuck-\(UUID().uuidString)")
-        try Data("#!/bin/sh\nexec sleep 60\n".utf8).write(to: script)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let script = try Self.hangingRuntime()
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "Stuck", executable: script, environment: [:], timeoutSeconds: 1, maximumInstances: 32), log: Lines().log)
         defer { pool.shutdown() }
         let results = Mutex<[InvocationResult]>([])
@@ -142,5 +154,24 @@ import Testing
         let all = results.withLock { $0 }
         #expect(all.count == 32)
         #expect(all.allSatisfy { $0 == .timedOut(seconds: 1) }, "\(all.filter { $0 != .timedOut(seconds: 1) })")
+    }
+
+    /// Init has its own 10-second budget: a 4 s init with a Timeout of 3 s is not a timeout, and
+    /// the REPORT line bills the init, as Lambda does for custom runtimes and images.
+    @Test func aSlowInitWithinTenSecondsIsNotATimeout() throws {
+        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
+        let slowStart = client.replacingOccurrences(of: "import os\n", with: "import os\nimport time\ntime.sleep(4)\n")
+        #expect(slowStart != client)
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("slow-init-\(UUID().uuidString).py")
+        try Data(slowStart.utf8).write(to: script)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let lines = Lines()
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "SlowInit", executable: script, environment: [:], timeoutSeconds: 3), log: lines.log)
+        defer { pool.shutdown() }
+        #expect(pool.invoke([]) == .response(Array(#"{"statusCode":200}"#.utf8)))
+        let report = try #require(lines.all.first { $0.hasPrefix("REPORT") })
+        let match = try #require(report.firstMatch(of: /Billed Duration: (\d+) ms/))
+        let billed = try #require(Int(match.1))
+        #expect(billed >= 4000, "\(report)")
     }
 }

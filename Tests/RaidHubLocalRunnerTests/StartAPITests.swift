@@ -97,11 +97,10 @@ import Testing
     @Test func answers504OnATimeoutAnd502OnACrashOrInitError() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, body) in [("sleeper", "sleep 30"), ("crasher", "exit 3")] {
-            let url = folder.appendingPathComponent(name)
-            try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-        }
+        try FileManager.default.copyItem(at: try InstancePoolTests.hangingRuntime(), to: folder.appendingPathComponent("sleeper"))
+        let crasher = folder.appendingPathComponent("crasher")
+        try Data("#!/bin/sh\nexit 3\n".utf8).write(to: crasher)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: crasher.path)
         try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("authorize-admin"), to: folder.appendingPathComponent("authorize-admin"))
         let text = """
         Resources:
