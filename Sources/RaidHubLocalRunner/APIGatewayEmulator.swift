@@ -4,7 +4,7 @@ import RaidHubJSON
 
 /// `start-api`: turns each HTTP request into the event API Gateway would send to the route's
 /// function, runs its authorizer first when the template says so, and answers as API Gateway
-/// would: the function's answer, or 404, 401, 403, 500, 502, 504 with `{"message":…}`.
+/// would: the function's answer, or 404, 401, 403, 500, 502, 503, 504 with `{"message":…}`.
 public struct APIGatewayEmulator: Sendable {
     private let runner: LocalRunner
     private let routes: RouteTable
@@ -27,6 +27,7 @@ public struct APIGatewayEmulator: Sendable {
 
     /// The route's answer: the function's, or the gateway's own.
     private func route(_ request: HTTPRequest) -> HTTPResponse {
+        let arrived = ContinuousClock.now
         guard let (route, parameters) = routes.match(method: request.method, path: request.path),
               let function = runner.template.function(named: route.functionId)
         else { return .message(404, "Not Found") }
@@ -39,9 +40,12 @@ public struct APIGatewayEmulator: Sendable {
             }
         }
         do {
-            let result = try runner.pool(for: function).invoke(
+            // The integration timeout runs from the request's arrival, authorizer included.
+            guard let result = try runner.pool(for: function).invoke(
                 route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
-                traceId: request.header("x-amzn-trace-id"))
+                traceId: request.header("x-amzn-trace-id"), clientContext: nil,
+                answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds))
+            else { return GatewayResponse.integrationTimedOut(payloadVersion2: route.payloadVersion2) }
             return GatewayResponse.from(result, payloadVersion2: route.payloadVersion2)
         } catch {
             return .message(502, "Internal Server Error")
@@ -58,7 +62,8 @@ public struct APIGatewayEmulator: Sendable {
             decision = cached
         } else {
             guard let function = runner.template.function(named: authorizer.functionId),
-                  let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity)),
+                  let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity), traceId: nil, clientContext: nil,
+                                                                      answerBy: .now + Self.authorizerTimeout) ?? nil,
                   case .response(let payload) = result,
                   let answer = try? JSONParser.parse(payload).objectValue,
                   case .bool(let isAuthorized)? = answer["isAuthorized"]
@@ -68,6 +73,9 @@ public struct APIGatewayEmulator: Sendable {
         }
         return decision.isAuthorized ? .success(decision.context) : .failure(AuthorizationAnswer(.message(403, "Forbidden")))
     }
+
+    /// API Gateway waits 10 s for a Lambda authorizer, then answers 500.
+    static let authorizerTimeout = Duration.seconds(10)
 
     private struct AuthorizationAnswer: Error {
         let response: HTTPResponse

@@ -13,20 +13,24 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var timeoutSeconds: Int
     /// `MemorySize`, in MB (reported, not enforced).
     public var memoryMB: Int
-    /// How many instances may run at once.
+    /// How many instances may run at once; callers beyond them wait for one.
     public var maximumInstances: Int
+    /// `ReservedConcurrentExecutions`: invocations beyond it (running or waiting) are throttled,
+    /// as Lambda throttles them; nil, no limit but `maximumInstances`' queue.
+    public var reservedConcurrency: Int?
     /// The logging variables Lambda sets from the template's `LoggingConfig`.
     public var loggingVariables: [String: String]
 
     /// A definition with every field given.
     public init(logicalId: String, executable: URL, environment: [String: String], timeoutSeconds: Int = 3,
-                memoryMB: Int = 128, maximumInstances: Int = 4, loggingVariables: [String: String] = [:]) {
+                memoryMB: Int = 128, maximumInstances: Int = 4, reservedConcurrency: Int? = nil, loggingVariables: [String: String] = [:]) {
         self.logicalId = logicalId
         self.executable = executable
         self.environment = environment
         self.timeoutSeconds = timeoutSeconds
         self.memoryMB = memoryMB
         self.maximumInstances = maximumInstances
+        self.reservedConcurrency = reservedConcurrency
         self.loggingVariables = loggingVariables
     }
 

@@ -44,6 +44,11 @@ final class FunctionInstance: @unchecked Sendable {
     /// Lambda's budget for the init phase (a cold start's code before its first `/next`).
     static let initBudget = Duration.seconds(10)
 
+    /// The longest the next invocation can take: the Timeout, and the init budget on a cold start.
+    var longestInvocation: Duration {
+        .seconds(definition.timeoutSeconds) + (lock.withLock { hasServed } ? .zero : Self.initBudget)
+    }
+
     /// Runs one invocation; returns how it ended, its duration (from the moment the function had
     /// the event, so init is not counted), and the init duration on the first one.
     func invoke(requestId: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
@@ -72,8 +77,7 @@ final class FunctionInstance: @unchecked Sendable {
             }
         }
         let timedFrom = max(enqueued, runtimeAPI.firstNextAt ?? .now)
-        let left = timedFrom + .seconds(definition.timeoutSeconds) - ContinuousClock.now
-        let result = answered ?? invocation.wait(timeout: .now() + .nanoseconds(max(0, Int(left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000)))) ?? {
+        let result = answered ?? invocation.wait(timeout: (timedFrom + .seconds(definition.timeoutSeconds)).dispatchTime) ?? {
             // Timed out first, killed second: killing first let the termination handler record
             // a crash (502) before the timeout (504) when many instances timed out at once.
             invocation.complete(.timedOut(seconds: definition.timeoutSeconds))

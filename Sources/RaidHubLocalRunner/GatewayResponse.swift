@@ -12,7 +12,16 @@ enum GatewayResponse {
             return .message(504, "Endpoint request timed out")
         case .functionError, .initError, .crashed:
             return .message(502, "Internal Server Error")
+        case .throttled:
+            // Lambda refused the invoke itself: API Gateway's 500, not a function's 502.
+            return .message(500, "Internal Server Error")
         }
+    }
+
+    /// The integration timeout passed before the function answered: HTTP APIs give up with 503,
+    /// REST APIs with 504.
+    static func integrationTimedOut(payloadVersion2: Bool) -> HTTPResponse {
+        payloadVersion2 ? .message(503, "Service Unavailable") : .message(504, "Endpoint request timed out")
     }
 
     /// `{statusCode, headers, multiValueHeaders, cookies, body, isBase64Encoded}`; for payload 2.0,

@@ -10,6 +10,8 @@ public final class InstancePool: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [FunctionInstance] = []
     private var running = 0
+    /// Invocations running or waiting, counted against the reserved concurrency.
+    private var admitted = 0
     /// Callers waiting for an instance, oldest first. A released instance is handed straight to
     /// the oldest: a condition variable wakes an arbitrary waiter, and under load that left some
     /// requests waiting many turns (the p99 of docs/benchmarks.md).
@@ -42,14 +44,51 @@ public final class InstancePool: @unchecked Sendable {
     /// Runs one invocation to its end; blocks while every instance is busy. `traceId` is the
     /// caller's `X-Amzn-Trace-Id` (a new one when nil), `clientContext` the Invoke API's.
     public func invoke(_ event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> InvocationResult {
+        // Without a deadline the caller never gives up, so there is always a result.
+        invoke(event, traceId: traceId, clientContext: clientContext, answerBy: nil) ?? .timedOut(seconds: definition.timeoutSeconds)
+    }
+
+    /// Runs one invocation for a caller that gives up at `deadline` (API Gateway's integration
+    /// timeout): nil when the deadline came first, while waiting for an instance or while the
+    /// function ran (it then runs on to its end unseen, as on Lambda).
+    public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?) -> InvocationResult? {
+        guard admit() else {
+            log.line("\(definition.logicalId): throttled: its ReservedConcurrentExecutions (\(definition.reservedConcurrency ?? 0)) are all in use")
+            return .throttled
+        }
         let requestId = UUID().uuidString.lowercased()
-        let instance: FunctionInstance
+        let acquired: FunctionInstance?
         do {
-            instance = try acquire()
+            acquired = try acquire(by: deadline)
         } catch {
+            leave()
             log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
             return .crashed(exitStatus: -1, requestId: requestId)
         }
+        guard let instance = acquired else {
+            leave()
+            return nil
+        }
+        guard let deadline, ContinuousClock.now + instance.longestInvocation > deadline else {
+            return run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext)
+        }
+        // The caller may give up before the function ends: run it on a thread of its own (only
+        // then, since a thread per request would cost every request) and wait until the deadline.
+        final class Outcome: @unchecked Sendable {
+            let done = DispatchSemaphore(value: 0)
+            var result: InvocationResult?
+        }
+        let outcome = Outcome()
+        Thread { [self] in
+            outcome.result = run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext)
+            outcome.done.signal()
+        }.start()
+        return outcome.done.wait(timeout: deadline.dispatchTime) == .success ? outcome.result : nil
+    }
+
+    /// One invocation on an instance the caller holds, with Lambda's START, END and REPORT lines.
+    private func run(_ event: [UInt8], on instance: FunctionInstance, requestId: String, traceId: String?, clientContext: String?) -> InvocationResult {
+        defer { leave() }
         log.line("START RequestId: \(requestId) Version: $LATEST")
         let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
         if case .timedOut(let seconds) = result {
@@ -60,6 +99,20 @@ public final class InstancePool: @unchecked Sendable {
                              memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
         release(instance, reusable: instance.isAlive && result.keepsInstance)
         return result
+    }
+
+    /// Counts an invocation against the reserved concurrency; false when it is all in use. An
+    /// invocation waiting for a local instance counts too: on Lambda it would be running.
+    private func admit() -> Bool {
+        lock.withLock {
+            if let reserved = definition.reservedConcurrency, admitted >= reserved { return false }
+            admitted += 1
+            return true
+        }
+    }
+
+    private func leave() {
+        lock.withLock { admitted -= 1 }
     }
 
     /// Stops every instance, busy ones too (their invocations end as crashed), and waits until
@@ -82,7 +135,9 @@ public final class InstancePool: @unchecked Sendable {
         return value
     }
 
-    private func acquire() throws -> FunctionInstance {
+    /// An instance for one invocation: an idle one, a new one, or the next released one; nil when
+    /// `deadline` passes first.
+    private func acquire(by deadline: ContinuousClock.Instant?) throws -> FunctionInstance? {
         let modified = currentStamp()
         let waiter = Waiter()
         let immediate: Grant? = lock.withLock {
@@ -102,7 +157,20 @@ public final class InstancePool: @unchecked Sendable {
         if let immediate {
             grant = immediate
         } else {
-            waiter.wake.wait()
+            if let deadline, waiter.wake.wait(timeout: deadline.dispatchTime) == .timedOut {
+                let grantedMeanwhile = lock.withLock { () -> Grant?? in
+                    guard let index = waiters.firstIndex(where: { $0 === waiter }) else { return stopped ? .none : .some(waiter.grant) }
+                    waiters.remove(at: index)
+                    return .none
+                }
+                // Given an instance just as the caller gave up: hand it on (wake consumed below).
+                if case .some(let grant) = grantedMeanwhile {
+                    waiter.wake.wait()
+                    passOn(grant ?? .start)
+                }
+                return nil
+            }
+            if deadline == nil { waiter.wake.wait() }
             guard let granted = lock.withLock({ stopped ? nil : waiter.grant ?? .start }) else { throw TemplateError("the runner is stopping") }
             grant = granted
         }
@@ -182,7 +250,7 @@ extension InvocationResult {
     var keepsInstance: Bool {
         switch self {
         case .response, .functionError: true
-        case .initError, .crashed, .timedOut: false
+        case .initError, .crashed, .timedOut, .throttled: false
         }
     }
 }
@@ -190,5 +258,14 @@ extension InvocationResult {
 extension Duration {
     var milliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}
+
+extension ContinuousClock.Instant {
+    /// The same moment for Dispatch's waits (the past is now).
+    var dispatchTime: DispatchTime {
+        let left = self - .now
+        guard left > .zero else { return .now() }
+        return .now() + .nanoseconds(Int(left.components.seconds) * 1_000_000_000 + Int(left.components.attoseconds / 1_000_000_000))
     }
 }

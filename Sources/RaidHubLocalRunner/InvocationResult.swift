@@ -10,6 +10,8 @@ public enum InvocationResult: Sendable, Equatable {
     case crashed(exitStatus: Int32, requestId: String)
     /// No answer before the function's timeout; the instance was killed.
     case timedOut(seconds: Int)
+    /// Not run: the function's reserved concurrency was all in use (Lambda's 429).
+    case throttled
 
     /// The JSON a caller of the Lambda Invoke API gets for a failure (Lambda's own shapes).
     public var errorPayload: [UInt8]? {
@@ -21,6 +23,9 @@ public enum InvocationResult: Sendable, Equatable {
             Array(#"{"errorType":"Runtime.ExitError","errorMessage":"RequestId: \#(requestId) Error: Runtime exited with error: exit status \#(status)"}"#.utf8)
         case .timedOut(let seconds):
             Array(#"{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after \#(seconds).00 seconds"}"#.utf8)
+        case .throttled:
+            // The body of Lambda's TooManyRequestsException.
+            Array(#"{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#.utf8)
         }
     }
 }

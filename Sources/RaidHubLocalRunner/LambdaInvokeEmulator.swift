@@ -42,6 +42,10 @@ public struct LambdaInvokeEmulator: Sendable {
         do {
             let result = try runner.invoke(name, event: request.body, traceId: traceId, clientContext: clientContext)
             if case .response(let payload) = result { return HTTPResponse(status: 200, headers: [json], body: payload) }
+            if case .throttled = result {
+                return HTTPResponse(status: 429, headers: [json, HTTPField(name: "X-Amzn-ErrorType", value: "TooManyRequestsException")],
+                                    body: result.errorPayload ?? [])
+            }
             return HTTPResponse(status: 200, headers: [json, HTTPField(name: "X-Amz-Function-Error", value: "Unhandled")],
                                 body: result.errorPayload ?? [])
         } catch {

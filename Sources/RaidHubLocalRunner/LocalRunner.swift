@@ -35,7 +35,8 @@ public final class LocalRunner: @unchecked Sendable {
             let definition = FunctionDefinition(
                 logicalId: function.logicalId, executable: executable, environment: environment,
                 timeoutSeconds: function.timeoutSeconds, memoryMB: function.memoryMB,
-                maximumInstances: maximumInstances ?? function.reservedConcurrency ?? 4, loggingVariables: function.loggingVariables)
+                maximumInstances: maximumInstances ?? function.reservedConcurrency ?? 4, reservedConcurrency: function.reservedConcurrency,
+                loggingVariables: function.loggingVariables)
             let pool = InstancePool(definition: definition, log: log)
             pools[function.logicalId] = pool
             return pool

@@ -28,6 +28,20 @@ public struct SAMTemplate: Sendable, Equatable {
         public var payloadVersion2: Bool
         /// The Lambda authorizer guarding it, if any.
         public var authorizer: LambdaAuthorizer?
+        /// API Gateway's integration timeout: the event's `TimeoutInMillis`, else 30 s for HTTP
+        /// APIs and 29 s for REST APIs, their defaults (and maximums without a quota increase).
+        public var integrationTimeoutMilliseconds: Int
+
+        /// A route; the integration timeout is API Gateway's default unless given.
+        public init(method: String, path: String, functionId: String, payloadVersion2: Bool,
+                    authorizer: LambdaAuthorizer? = nil, integrationTimeoutMilliseconds: Int? = nil) {
+            self.method = method
+            self.path = path
+            self.functionId = functionId
+            self.payloadVersion2 = payloadVersion2
+            self.authorizer = authorizer
+            self.integrationTimeoutMilliseconds = integrationTimeoutMilliseconds ?? (payloadVersion2 ? 30_000 : 29_000)
+        }
     }
 
     public var functions: [Function]
@@ -79,7 +93,7 @@ public struct SAMTemplate: Sendable, Equatable {
                 let authorizerName = eventProperties["Auth"]?["Authorizer"]?.text
                 let authorizer = authorizerName.flatMap { authorizers[$0] } ?? (authorizerName == nil ? authorizers["$default"] : nil)
                 routes.append(Route(method: method.uppercased(), path: path, functionId: resource.key, payloadVersion2: type == "HttpApi",
-                                    authorizer: authorizer))
+                                    authorizer: authorizer, integrationTimeoutMilliseconds: (eventProperties["TimeoutInMillis"]?.text).flatMap { Int($0) }))
             }
         }
         self.functions = functions

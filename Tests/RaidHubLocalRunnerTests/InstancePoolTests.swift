@@ -22,9 +22,14 @@ import Testing
     /// A Python runtime that takes each event and never answers (init is quick, so the Timeout
     /// applies, not the init budget).
     static func hangingRuntime() throws -> URL {
+        try sleepingRuntime(seconds: 60)
+    }
+
+    /// A Python runtime that answers each event `{"statusCode":200}` after `seconds`.
+    static func sleepingRuntime(seconds: Double) throws -> URL {
         let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
-        let hanging = client.replacingOccurrences(of: "    request_id = ", with: "    __import__('time').sleep(60)\n    request_id = ")
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("hanging-\(UUID().uuidString).py")
+        let hanging = client.replacingOccurrences(of: "    request_id = ", with: "    __import__('time').sleep(\(seconds))\n    request_id = ")
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("sleeping-\(UUID().uuidString).py")
         try Data(hanging.utf8).write(to: script)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         return script

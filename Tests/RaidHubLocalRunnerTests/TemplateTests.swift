@@ -15,6 +15,7 @@ import Testing
         #expect(template.routes.map { "\($0.method) \($0.path)" }.sorted() == ["GET /authorize/whoami", "GET /player/whoami", "POST /authorize/admin", "POST /authorize/bungie", "POST /authorize/user"])
         #expect(template.routes.first { $0.path == "/authorize/whoami" }?.authorizer?.functionId == "AuthorizerFunction")
         #expect(template.routes.filter { $0.path.hasPrefix("/authorize/") && $0.method == "POST" }.allSatisfy { $0.authorizer == nil })
+        #expect(template.routes.allSatisfy { $0.integrationTimeoutMilliseconds == 30_000 }, "HTTP APIs' default integration timeout")
         let user = try #require(template.function(named: "authorize-user"))
         #expect(user.timeoutSeconds == 5)
         #expect(Set(user.environment.keys) == ["JWT_SECRET", "JWT_SECRET_PREVIOUS", "CLIENT_SECRET"])
