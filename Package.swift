@@ -55,7 +55,7 @@ let package = Package(
         // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
         .target(name: "RaidHubYAML"),
         // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.
-        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
+        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"], swiftSettings: functionSettings),
 

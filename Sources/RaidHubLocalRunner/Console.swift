@@ -9,20 +9,27 @@ public enum Console {
         write(Array(text.utf8), to: STDERR_FILENO)
     }
 
+    /// Writes `bytes` to standard error.
+    static func error(_ bytes: UnsafeBufferPointer<UInt8>) {
+        write(UnsafeRawBufferPointer(bytes), to: STDERR_FILENO)
+    }
+
     /// Writes `bytes` to standard output.
     public static func output(_ bytes: [UInt8]) {
         write(bytes, to: STDOUT_FILENO)
     }
 
     private static func write(_ bytes: [UInt8], to descriptor: Int32) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return }  // closed or broken: the text is lost, the runner goes on
-                offset += count
-            }
+        bytes.withUnsafeBytes { write($0, to: descriptor) }
+    }
+
+    private static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
+        var offset = 0
+        while offset < buffer.count {
+            let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return }  // closed or broken: the text is lost, the runner goes on
+            offset += count
         }
     }
 }

@@ -8,6 +8,8 @@ final class FunctionInstance: @unchecked Sendable {
     let executableStamp: ExecutableStamp?
     private let runtimeAPI: EmulatedRuntimeAPI
     private let process: Process
+    /// Its stdout and stderr, copied to the runner's stderr.
+    let output: FunctionOutput
     private let launchedAt = ContinuousClock.now
     private let lock = NSLock()
     private var pending: PendingInvocation?
@@ -16,8 +18,7 @@ final class FunctionInstance: @unchecked Sendable {
     /// /proc/PID/status, opened on first use (see `maxMemoryUsedMB`).
     private var statusDescriptor: Int32 = -1
 
-    /// Starts the executable; its stdout and stderr go to the runner's stderr, as Lambda sends
-    /// both to the function's log.
+    /// Starts the executable; its stdout and stderr go through `output` to the runner's stderr.
     init(_ definition: FunctionDefinition) throws {
         self.definition = definition
         executableStamp = ExecutableStamp(definition.executable.path)
@@ -26,10 +27,12 @@ final class FunctionInstance: @unchecked Sendable {
         process = Process()
         process.executableURL = definition.executable
         process.environment = definition.instanceEnvironment(runtimeAPI: address)
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
+        output = try FunctionOutput()
+        process.standardOutput = output.writeHandle
+        process.standardError = output.writeHandle
         process.standardInput = FileHandle.nullDevice
         process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
+        defer { output.started() }
         do {
             try process.run()
         } catch {

@@ -43,15 +43,17 @@ public final class InstancePool: @unchecked Sendable {
 
     /// Runs one invocation to its end; blocks while every instance is busy. `traceId` is the
     /// caller's `X-Amzn-Trace-Id` (a new one when nil), `clientContext` the Invoke API's.
-    public func invoke(_ event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> InvocationResult {
+    /// With `tail`, the invocation's log is also kept there.
+    public func invoke(_ event: [UInt8], traceId: String? = nil, clientContext: String? = nil, tail: LogTail? = nil) -> InvocationResult {
         // Without a deadline the caller never gives up, so there is always a result.
-        invoke(event, traceId: traceId, clientContext: clientContext, answerBy: nil) ?? .timedOut(seconds: definition.timeoutSeconds)
+        invoke(event, traceId: traceId, clientContext: clientContext, answerBy: nil, tail: tail) ?? .timedOut(seconds: definition.timeoutSeconds)
     }
 
     /// Runs one invocation for a caller that gives up at `deadline` (API Gateway's integration
     /// timeout): nil when the deadline came first, while waiting for an instance or while the
     /// function ran (it then runs on to its end unseen, as on Lambda).
-    public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?) -> InvocationResult? {
+    public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
+                       tail: LogTail? = nil) -> InvocationResult? {
         guard admit() else {
             log.line("\(definition.logicalId): throttled: its ReservedConcurrentExecutions (\(definition.reservedConcurrency ?? 0)) are all in use")
             return .throttled
@@ -70,7 +72,7 @@ public final class InstancePool: @unchecked Sendable {
             return nil
         }
         guard let deadline, ContinuousClock.now + instance.longestInvocation > deadline else {
-            return run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext)
+            return run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext, tail: tail)
         }
         // The caller may give up before the function ends: run it on a thread of its own (only
         // then, since a thread per request would cost every request) and wait until the deadline.
@@ -80,23 +82,31 @@ public final class InstancePool: @unchecked Sendable {
         }
         let outcome = Outcome()
         Thread { [self] in
-            outcome.result = run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext)
+            outcome.result = run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext, tail: tail)
             outcome.done.signal()
         }.start()
         return outcome.done.wait(timeout: deadline.dispatchTime) == .success ? outcome.result : nil
     }
 
     /// One invocation on an instance the caller holds, with Lambda's START, END and REPORT lines.
-    private func run(_ event: [UInt8], on instance: FunctionInstance, requestId: String, traceId: String?, clientContext: String?) -> InvocationResult {
+    private func run(_ event: [UInt8], on instance: FunctionInstance, requestId: String, traceId: String?, clientContext: String?,
+                     tail: LogTail?) -> InvocationResult {
         defer { leave() }
-        log.line("START RequestId: \(requestId) Version: $LATEST")
-        let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
-        if case .timedOut(let seconds) = result {
-            log.line("\(Self.timestamp()) \(requestId) Task timed out after \(seconds).00 seconds")
+        let say = { (line: String) in
+            self.log.line(line)
+            tail?.append((line + "\n").utf8)
         }
-        log.line("END RequestId: \(requestId)")
-        log.line(Self.report(requestId: requestId, duration: duration, initDuration: initDuration,
-                             memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
+        say("START RequestId: \(requestId) Version: $LATEST")
+        instance.output.keep(in: tail)
+        let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
+        instance.output.flush()
+        instance.output.keep(in: nil)
+        if case .timedOut(let seconds) = result {
+            say("\(Self.timestamp()) \(requestId) Task timed out after \(seconds).00 seconds")
+        }
+        say("END RequestId: \(requestId)")
+        say(Self.report(requestId: requestId, duration: duration, initDuration: initDuration,
+                        memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
         release(instance, reusable: instance.isAlive && result.keepsInstance)
         return result
     }

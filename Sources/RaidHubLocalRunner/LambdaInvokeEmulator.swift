@@ -38,16 +38,19 @@ public struct LambdaInvokeEmulator: Sendable {
         default:
             break
         }
-        let json = HTTPField(name: "Content-Type", value: "application/json")
+        let tail = request.header("x-amz-log-type") == "Tail" ? LogTail() : nil
         do {
-            let result = try runner.invoke(name, event: request.body, traceId: traceId, clientContext: clientContext)
-            if case .response(let payload) = result { return HTTPResponse(status: 200, headers: [json], body: payload) }
+            let result = try runner.invoke(name, event: request.body, traceId: traceId, clientContext: clientContext, tail: tail)
+            var headers = [HTTPField(name: "Content-Type", value: "application/json")]
             if case .throttled = result {
-                return HTTPResponse(status: 429, headers: [json, HTTPField(name: "X-Amzn-ErrorType", value: "TooManyRequestsException")],
-                                    body: result.errorPayload ?? [])
+                headers.append(HTTPField(name: "X-Amzn-ErrorType", value: "TooManyRequestsException"))
+                return HTTPResponse(status: 429, headers: headers, body: result.errorPayload ?? [])
             }
-            return HTTPResponse(status: 200, headers: [json, HTTPField(name: "X-Amz-Function-Error", value: "Unhandled")],
-                                body: result.errorPayload ?? [])
+            headers.append(HTTPField(name: "X-Amz-Executed-Version", value: "$LATEST"))
+            if let tail { headers.append(HTTPField(name: "X-Amz-Log-Result", value: tail.base64)) }
+            if case .response(let payload) = result { return HTTPResponse(status: 200, headers: headers, body: payload) }
+            headers.append(HTTPField(name: "X-Amz-Function-Error", value: "Unhandled"))
+            return HTTPResponse(status: 200, headers: headers, body: result.errorPayload ?? [])
         } catch {
             return .message(500, "\(error)")
         }

@@ -44,11 +44,12 @@ public final class LocalRunner: @unchecked Sendable {
     }
 
     /// Invokes the function named `name` (logical id or executable name) with `event`.
-    public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) throws -> InvocationResult {
+    /// With `tail`, the invocation's log is also kept there.
+    public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil, tail: LogTail? = nil) throws -> InvocationResult {
         guard let function = template.function(named: name) else {
             throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
         }
-        return try pool(for: function).invoke(event, traceId: traceId, clientContext: clientContext)
+        return try pool(for: function).invoke(event, traceId: traceId, clientContext: clientContext, tail: tail)
     }
 
     /// Stops every warm instance.

@@ -140,37 +140,6 @@ import Testing
         #expect(statuses == Array(repeating: 403, count: 24))
     }
 
-    @Test func servesTheLambdaInvokeAPI() throws {
-        let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
-        let runner = LocalRunner(template: try Self.projectTemplate(), environmentFile: envFile, executablesDirectory: FunctionExecutable.directory, log: LambdaLog { _ in })
-        let emulator = LambdaInvokeEmulator(runner: runner)
-        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
-        let base = "http://127.0.0.1:\(try server.start())/2015-03-31/functions"
-        defer { server.stop(); runner.shutdown() }
-        let event = try Data(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json"))
-        let allowed = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", body: event)
-        #expect(allowed.status == 200)
-        #expect(allowed.body.hasPrefix(#"{"isAuthorized":true"#))
-        #expect(allowed.headers["x-amz-function-error"] == nil)
-        let failed = try RunnerHTTPClient.send("POST", base + "/authorizer/invocations", body: Data("not json".utf8))
-        #expect(failed.status == 200)
-        #expect(failed.headers["x-amz-function-error"] == "Unhandled")
-        #expect(failed.body.contains(#""errorType":"InvalidEvent""#))
-        let queued = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", headers: ["X-Amz-Invocation-Type": "Event"], body: event)
-        #expect(queued.status == 202)
-        let unknown = try RunnerHTTPClient.send("POST", base + "/Nope/invocations", body: event)
-        #expect(unknown.status == 404)
-        #expect(unknown.headers["x-amzn-errortype"] == "ResourceNotFoundException")
-        #expect(unknown.body == #"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope"}"#)
-        // A function named by its ARN (percent-encoded, as SDKs send it) or with a qualifier.
-        for name in ["arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3AAuthorizerFunction", "AuthorizerFunction:%24LATEST", "000000000000:function:AuthorizerFunction"] {
-            #expect(try RunnerHTTPClient.send("POST", base + "/\(name)/invocations", body: event).body.hasPrefix(#"{"isAuthorized":true"#), "\(name)")
-        }
-        let dryRun = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", headers: ["X-Amz-Invocation-Type": "DryRun"], body: Data("not json".utf8))
-        #expect(dryRun.status == 204)
-        #expect(dryRun.body.isEmpty)
-    }
-
     /// API Gateway caches an authorizer's decision for ReauthorizeEvery seconds, keyed on its
     /// identity sources: a second identical call does not invoke the authorizer, another token
     /// does; with a TTL of 0 every call does.

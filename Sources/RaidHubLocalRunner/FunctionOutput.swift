@@ -1,0 +1,94 @@
+import CLinuxEvents
+import Foundation
+
+/// An instance's stdout and stderr: one pipe the runner reads and copies to its own stderr, as
+/// Lambda sends both to the function's log, so an invocation's lines can also be kept for the
+/// Invoke API's `LogType: Tail`.
+final class FunctionOutput: @unchecked Sendable {
+    /// The write end, for the process's stdout and stderr; closed here once it has started.
+    let writeHandle: FileHandle
+    private let readEnd: Int32
+    private let writeEnd: Int32
+    private let lock = NSLock()
+    /// Where the current invocation's output is also kept, when its caller asked for the tail.
+    private var capture: LogTail?
+
+    /// A new pipe; both ends close on exec, so no other child inherits them (one that held the
+    /// write end would keep this pipe from ever ending).
+    init() throws {
+        var ends: [Int32] = [-1, -1]
+        guard clinux_pipe_cloexec(&ends) == 0 else { throw TemplateError("cannot create a pipe for the function's output: errno \(errno)") }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+        _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
+        writeHandle = FileHandle(fileDescriptor: writeEnd, closeOnDealloc: false)
+    }
+
+    /// After the process started (or failed to): gives up the runner's write end and copies the
+    /// output until the process and every copy of the write end are gone.
+    func started() {
+        close(writeEnd)
+        Thread { [self] in pump() }.start()
+    }
+
+    /// Copies what the function has written so far, so it is in the log before the runner's
+    /// END line: the functions write their lines before posting their answer.
+    func flush() {
+        lock.withLock { _ = drain() }
+    }
+
+    /// Also keeps what the function writes from now on in `tail` (nil: stops keeping it).
+    func keep(in tail: LogTail?) {
+        lock.withLock { capture = tail }
+    }
+
+    private func pump() {
+        var descriptor = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&descriptor, 1, -1)
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0, !lock.withLock({ drain() }) else { break }
+        }
+        close(readEnd)
+    }
+
+    /// Reads everything available (the caller holds the lock); true at the end of the output.
+    private func drain() -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65_536) { buffer in
+            while true {
+                let count = read(readEnd, buffer.baseAddress, buffer.count)
+                if count < 0, errno == EINTR { continue }
+                if count < 0 { return errno != EAGAIN }
+                if count == 0 { return true }
+                let chunk = UnsafeBufferPointer(rebasing: buffer[0..<count])
+                Console.error(chunk)
+                capture?.append(chunk)
+            }
+        }
+    }
+}
+
+/// The end of one invocation's log (START, the function's output, END, REPORT), as the Invoke
+/// API returns it for `LogType: Tail`: at most the last 4 KB.
+public final class LogTail: @unchecked Sendable {
+    /// Lambda's limit.
+    public static let limit = 4096
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+
+    /// An empty tail.
+    public init() {}
+
+    /// Adds bytes at the end, dropping the oldest beyond the limit.
+    func append(_ chunk: some Collection<UInt8>) {
+        lock.withLock {
+            bytes.append(contentsOf: chunk)
+            if bytes.count > 2 * Self.limit { bytes.removeFirst(bytes.count - Self.limit) }
+        }
+    }
+
+    /// The last 4 KB, base64-encoded: `X-Amz-Log-Result`.
+    public var base64: String {
+        lock.withLock { Data(bytes.suffix(Self.limit)).base64EncodedString() }
+    }
+}

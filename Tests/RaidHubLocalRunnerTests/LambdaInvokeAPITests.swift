@@ -1,0 +1,109 @@
+import Foundation
+import RaidHubHTTPServer
+import RaidHubLocalRunner
+import RaidHubTestSupport
+import RaidHubYAML
+import Testing
+
+/// `start-lambda`: the Lambda Invoke API over real sockets, answered as Lambda answers SDKs.
+@Suite(.serialized) struct LambdaInvokeAPITests {
+    /// An Invoke API server over `template`'s functions in `executables`; its functions' URL prefix.
+    static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory) throws -> (HTTPServer, LocalRunner, String) {
+        let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
+        let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in })
+        let emulator = LambdaInvokeEmulator(runner: runner)
+        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        return (server, runner, "http://127.0.0.1:\(try server.start())/2015-03-31/functions")
+    }
+
+    @Test func servesTheLambdaInvokeAPI() throws {
+        let (server, runner, base) = try Self.serve(try StartAPITests.projectTemplate())
+        defer { server.stop(); runner.shutdown() }
+        let event = try Data(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json"))
+        let allowed = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", body: event)
+        #expect(allowed.status == 200)
+        #expect(allowed.body.hasPrefix(#"{"isAuthorized":true"#))
+        #expect(allowed.headers["x-amz-function-error"] == nil)
+        let failed = try RunnerHTTPClient.send("POST", base + "/authorizer/invocations", body: Data("not json".utf8))
+        #expect(failed.status == 200)
+        #expect(failed.headers["x-amz-function-error"] == "Unhandled")
+        #expect(failed.body.contains(#""errorType":"InvalidEvent""#))
+        let queued = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", headers: ["X-Amz-Invocation-Type": "Event"], body: event)
+        #expect(queued.status == 202)
+        let unknown = try RunnerHTTPClient.send("POST", base + "/Nope/invocations", body: event)
+        #expect(unknown.status == 404)
+        #expect(unknown.headers["x-amzn-errortype"] == "ResourceNotFoundException")
+        #expect(unknown.body == #"{"Type":"User","Message":"Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope"}"#)
+        // A function named by its ARN (percent-encoded, as SDKs send it) or with a qualifier.
+        for name in ["arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3AAuthorizerFunction", "AuthorizerFunction:%24LATEST", "000000000000:function:AuthorizerFunction"] {
+            #expect(try RunnerHTTPClient.send("POST", base + "/\(name)/invocations", body: event).body.hasPrefix(#"{"isAuthorized":true"#), "\(name)")
+        }
+        let dryRun = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", headers: ["X-Amz-Invocation-Type": "DryRun"], body: Data("not json".utf8))
+        #expect(dryRun.status == 204)
+        #expect(dryRun.body.isEmpty)
+    }
+
+    /// `LogType: Tail` returns the invocation's log, START to REPORT with the function's own
+    /// lines, base64-encoded in `X-Amz-Log-Result`, at most its last 4 KB.
+    @Test func returnsTheLogTailWhenAsked() throws {
+        let (server, runner, base) = try Self.serve(try StartAPITests.projectTemplate())
+        defer { server.stop(); runner.shutdown() }
+        let event = try Data(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json"))
+        let plain = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", body: event)
+        #expect(plain.headers["x-amz-log-result"] == nil, "only when asked")
+        let answer = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", headers: ["X-Amz-Log-Type": "Tail"], body: event)
+        #expect(answer.status == 200)
+        #expect(answer.headers["x-amz-executed-version"] == "$LATEST")
+        let encoded = try #require(answer.headers["x-amz-log-result"])
+        let log = String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+        let lines = log.split(separator: "\n").map(String.init)
+        let requestId = try #require(lines.first.flatMap { $0.wholeMatch(of: /START RequestId: ([0-9a-f-]{36}) Version: \$LATEST/)?.1 })
+        #expect(lines.contains { $0.contains(#""requestId":"\#(requestId)""#) && $0.contains(#""decision":"allow""#) }, "the function's own line: \(log)")
+        #expect(lines.dropLast().last == "END RequestId: \(requestId)")
+        #expect(lines.last?.hasPrefix("REPORT RequestId: \(requestId)\tDuration: ") == true)
+    }
+
+    @Test func keepsOnlyTheLastFourKilobytesOfALongLog() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
+        let chatty = client.replacingOccurrences(of: "    request_id = ", with: "    print('x' * 10000, flush=True)\n    request_id = ")
+        try Data(chatty.utf8).write(to: folder.appendingPathComponent("chatty"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("chatty").path)
+        let template = try SAMTemplate(YAMLReader.read("Resources:\n  Chatty:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: chatty}}\n"))
+        let (server, runner, base) = try Self.serve(template, executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        let answer = try RunnerHTTPClient.send("POST", base + "/Chatty/invocations", headers: ["X-Amz-Log-Type": "Tail"], body: Data("{}".utf8))
+        let log = try #require(answer.headers["x-amz-log-result"].flatMap { Data(base64Encoded: $0) })
+        #expect(log.count == LogTail.limit)
+        let text = String(decoding: log, as: UTF8.self)
+        #expect(text.hasPrefix("xxxx"), "the start was cut")
+        #expect(text.contains("\nEND RequestId: ") && text.contains("\nREPORT RequestId: "))
+    }
+
+    /// Each instance's output is read by a thread that ends with it: instances replaced one
+    /// after another leave no thread behind.
+    @Test func anInstancesOutputReaderEndsWithIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
+        let crasher = client.replacingOccurrences(of: "    request_id = ", with: "    print('dying', flush=True)\n    raise SystemExit(3)\n    request_id = ")
+        try Data(crasher.utf8).write(to: folder.appendingPathComponent("crasher"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("crasher").path)
+        let template = try SAMTemplate(YAMLReader.read("Resources:\n  Crasher:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: crasher}}\n"))
+        let (server, runner, base) = try Self.serve(template, executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        func threads() throws -> Int { try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count }
+        _ = try RunnerHTTPClient.send("POST", base + "/Crasher/invocations", body: Data("{}".utf8))
+        Thread.sleep(forTimeInterval: 0.2)
+        let before = try threads()
+        for _ in 0..<20 {
+            let answer = try RunnerHTTPClient.send("POST", base + "/Crasher/invocations", headers: ["X-Amz-Log-Type": "Tail"], body: Data("{}".utf8))
+            #expect(answer.headers["x-amz-function-error"] == "Unhandled")
+            let log = String(decoding: try #require(answer.headers["x-amz-log-result"].flatMap { Data(base64Encoded: $0) }), as: UTF8.self)
+            #expect(log.contains("\ndying\n"), "a crashing function's last words are in its tail: \(log)")
+        }
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try threads() <= before + 2, "20 instances came and went")
+    }
+}
