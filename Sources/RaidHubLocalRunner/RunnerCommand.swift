@@ -190,12 +190,14 @@ public struct RunnerCommand {
 
             Runs the functions of template.yaml as Lambda would, with no container: each function's
             real executable serves the Lambda Runtime API; instances stay warm, up to N per function
-            (the template's ReservedConcurrentExecutions, or --max-instances, default 4) run in
-            parallel and callers queue beyond that.
+            (--max-instances, or the template's ReservedConcurrentExecutions, default 4) run in
+            parallel and callers queue beyond that. Calls beyond ReservedConcurrentExecutions are
+            throttled, as on Lambda. docs/local-runner.md lists what is emulated and what is not.
 
               start-api     API Gateway on http://HOST:PORT: the template's HttpApi (payload 2.0)
-                            and Api (1.0) routes, their Lambda authorizers, 404/401/403, 502 on a
-                            function error or crash, 504 on a timeout. The default command.
+                            and Api (1.0) routes, their Lambda authorizers and CORS, 404/401/403,
+                            502 on a function error or crash, 504 on a timeout, 503 past the
+                            integration timeout (TimeoutInMillis, 30 s). The default command.
               start-lambda  the Lambda Invoke API: POST /2015-03-31/functions/NAME/invocations.
               invoke        one invocation; see 'local-runner invoke --help'.
 

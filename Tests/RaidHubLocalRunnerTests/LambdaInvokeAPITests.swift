@@ -106,4 +106,27 @@ import Testing
         Thread.sleep(forTimeInterval: 0.2)
         #expect(try threads() <= before + 2, "20 instances came and went")
     }
+
+    /// A warm function answering 7 MB: the caller has Lambda's `Function.ResponseSizeTooLarge`
+    /// within 100 ms, not after the Timeout.
+    @Test func aSevenMegabyteResponseEndsAtOnceAsResponseSizeTooLarge() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
+        let large = client.replacingOccurrences(of: "body=b'{\"statusCode\":200}'", with: "body=(b'x' * 7_000_000 if event == b'\"large\"' else b'{}')")
+        #expect(large != client)
+        try Data(large.utf8).write(to: folder.appendingPathComponent("large"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("large").path)
+        let template = try SAMTemplate(YAMLReader.read("Resources:\n  Large:\n    Type: AWS::Serverless::Function\n    Properties: {Timeout: 10}\n    Metadata: {DockerBuildArgs: {FUNCTION: large}}\n"))
+        let (server, runner, base) = try Self.serve(template, executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        #expect(try RunnerHTTPClient.send("POST", base + "/Large/invocations", body: Data("{}".utf8)).body == "{}", "warm")
+        let started = ContinuousClock.now
+        let answer = try RunnerHTTPClient.send("POST", base + "/Large/invocations", body: Data(#""large""#.utf8))
+        let took = ContinuousClock.now - started
+        #expect(answer.status == 200)
+        #expect(answer.headers["x-amz-function-error"] == "Unhandled")
+        #expect(answer.body.contains(#""errorType":"Function.ResponseSizeTooLarge""#), "\(answer.body.prefix(200))")
+        #expect(took < .milliseconds(100), "\(took)")
+    }
 }
