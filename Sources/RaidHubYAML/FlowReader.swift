@@ -4,11 +4,19 @@ struct FlowReader {
     private(set) var position = 0
     private let line: Int
     private let column: Int
+    /// Collections and tags enclosing the current value, the block ones included.
+    private var depth: Int
 
-    init(_ characters: [Character], line: Int, column: Int) {
+    init(_ characters: [Character], line: Int, column: Int, depth: Int = 0) {
         self.characters = characters
         self.line = line
         self.column = column
+        self.depth = depth
+    }
+
+    private mutating func descend() throws(YAMLError) {
+        depth += 1
+        if depth > YAMLReader.maximumDepth { throw error("nested deeper than \(YAMLReader.maximumDepth) levels") }
     }
 
     var peek: Character? { peek(0) }
@@ -30,11 +38,19 @@ struct FlowReader {
         skipSpaces()
         switch peek {
         case nil: return .scalar(nil)
-        case "[": return try sequence()
-        case "{": return try mapping()
+        case "[":
+            try descend()
+            defer { depth -= 1 }
+            return try sequence()
+        case "{":
+            try descend()
+            defer { depth -= 1 }
+            return try mapping()
         case "\"", "'": return .scalar(try quoted())
         case "!":
             if peek(1) == "!" { throw error("standard tags (!!) are not supported") }
+            try descend()
+            defer { depth -= 1 }
             var tag = ""
             while let character = peek, character != " ", !(inFlow && ",]}".contains(character)) {
                 tag.append(character)

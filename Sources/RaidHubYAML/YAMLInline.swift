@@ -34,33 +34,42 @@ enum YAMLInline {
         }
     }
 
-    /// A value that fits on its line(s): tag, quoted scalar, flow collection or plain scalar.
-    static func value(_ text: String, line: Int, column: Int) throws(YAMLError) -> YAMLNode {
-        var reader = FlowReader(Array(text), line: line, column: column)
+    /// A value gathered from its line(s): tag, quoted scalar, flow collection or plain scalar,
+    /// inside `depth` enclosing collections; a comment may follow it.
+    static func value(_ text: String, line: Int, column: Int, depth: Int) throws(YAMLError) -> YAMLNode {
+        var reader = FlowReader(Array(text), line: line, column: column, depth: depth)
         let node = try reader.value(inFlow: false)
         reader.skipSpaces()
-        guard reader.peek == nil else { throw reader.error("unexpected characters after the value") }
+        guard reader.peek == nil || reader.peek == "#" else { throw reader.error("unexpected characters after the value") }
         return node
     }
 
-    /// Whether every `[`/`{` outside quotes is closed.
-    static func isBalanced(_ text: String) -> Bool {
-        var depth = 0
-        var quote: Character?
-        var escaped = false
-        for character in text {
-            if let open = quote {
-                if escaped { escaped = false } else if character == "\\" && open == "\"" { escaped = true } else if character == open { quote = nil }
-                continue
-            }
-            switch character {
-            case "\"", "'": quote = character
-            case "[", "{": depth += 1
-            case "]", "}": depth -= 1
-            default: break
+    /// Brackets and quotes seen so far, scanned a line at a time, so a collection or quoted
+    /// scalar spread over many lines is read in linear time.
+    struct Balance {
+        private var depth = 0
+        private var quote: Character?
+        private var escaped = false
+
+        /// Whether every `[`/`{` outside quotes is closed.
+        var isClosed: Bool { depth <= 0 && quote == nil }
+        /// Whether a quoted scalar is still open.
+        var isInQuote: Bool { quote != nil }
+
+        mutating func scan(_ text: some StringProtocol) {
+            for character in text {
+                if let open = quote {
+                    if escaped { escaped = false } else if character == "\\" && open == "\"" { escaped = true } else if character == open { quote = nil }
+                    continue
+                }
+                switch character {
+                case "\"", "'": quote = character
+                case "[", "{": depth += 1
+                case "]", "}": depth -= 1
+                default: break
+                }
             }
         }
-        return depth <= 0 && quote == nil
     }
 }
 

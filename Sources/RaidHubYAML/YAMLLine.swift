@@ -1,12 +1,34 @@
 /// One line of the document: its indentation, its text after the indentation, and its number.
 struct YAMLLine {
     let number: Int
-    var indent: Int
+    let indent: Int
     /// The text after the indentation, comments still in it (block scalars need them).
-    var content: Substring
+    let content: Substring
+    /// The content without a trailing comment (`#` at the start or after white space, outside
+    /// quotes), found once: the reader looks at it several times per nesting level.
+    let structuralContent: Substring
 
-    /// The content without a trailing comment (`#` at the start or after white space, outside quotes).
-    var structuralContent: Substring {
+    init(number: Int, indent: Int, content: Substring) {
+        self.number = number
+        self.indent = indent
+        self.content = content
+        self.structuralContent = Self.withoutComment(content)
+    }
+
+    /// The same line seen from `count` characters further right (after "- "), where a new node
+    /// starts: the comment found on the whole line still ends it.
+    func advanced(by count: Int) -> YAMLLine {
+        YAMLLine(number: number, indent: indent + count, content: content.dropFirst(count), structuralContent: structuralContent.dropFirst(count))
+    }
+
+    private init(number: Int, indent: Int, content: Substring, structuralContent: Substring) {
+        self.number = number
+        self.indent = indent
+        self.content = content
+        self.structuralContent = structuralContent
+    }
+
+    private static func withoutComment(_ content: Substring) -> Substring {
         var quote: Character?
         var escaped = false
         var previous: Character = " "
@@ -33,7 +55,7 @@ struct YAMLLine {
     /// Whether the line holds nothing but white space or a comment.
     var isBlank: Bool { structuralContent.isEmpty }
 
-    private func trimmedTrailing(_ text: Substring) -> Substring {
+    private static func trimmedTrailing(_ text: Substring) -> Substring {
         var end = text.endIndex
         while end > text.startIndex, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" {
             end = text.index(before: end)
@@ -41,11 +63,14 @@ struct YAMLLine {
         return text[..<end]
     }
 
-    /// Splits a document into lines; a tab in the indentation is an error (YAML forbids it).
+    /// Splits a document into lines at LF, CRLF or CR; a tab in the indentation is an error
+    /// (YAML forbids it).
     static func split(_ text: String) throws(YAMLError) -> [YAMLLine] {
         var lines: [YAMLLine] = []
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        // Swift's Character treats "\r\n" as one, so a split on "\n" would leave a CRLF file one
+        // line: line breaks are normalized on the bytes first.
+        let text = text.utf8.contains(0x0D) ? normalizingLineBreaks(text) : text
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
             if content.first == "\t", !YAMLLine(number: offset + 1, indent: indent, content: content).isBlank {
@@ -54,5 +79,21 @@ struct YAMLLine {
             lines.append(YAMLLine(number: offset + 1, indent: indent, content: content))
         }
         return lines
+    }
+
+    /// `text` with every CRLF and lone CR turned into LF.
+    private static func normalizingLineBreaks(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var afterCR = false
+        for byte in text.utf8 {
+            if byte == 0x0D {
+                bytes.append(0x0A)
+            } else if !(byte == 0x0A && afterCR) {
+                bytes.append(byte)
+            }
+            afterCR = byte == 0x0D
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -3,8 +3,12 @@
 /// `!GetAtt`, `!If`, ...). Anchors, aliases, merge keys, complex keys, directives and several
 /// documents are refused with their line and column: a wrong reading is worse than none.
 public struct YAMLReader {
+    /// How deeply collections and tags may nest, block and flow together: real templates stay
+    /// under 20; the limit keeps a hostile file from exhausting the stack.
+    public static let maximumDepth = 100
     private var lines: [YAMLLine]
     private var index = 0
+    private var depth = 0
 
     private init(lines: [YAMLLine]) {
         self.lines = lines
@@ -26,7 +30,7 @@ public struct YAMLReader {
             skipBlank()
         }
         guard index < lines.count else { return .scalar(nil) }
-        let node = try readBlock(indent: lines[index].indent)
+        let node = try readBlock(indent: lines[index].indent, parentIndent: -1)
         skipBlank()
         if index < lines.count {
             let line = lines[index]
@@ -47,17 +51,24 @@ public struct YAMLReader {
         while index < lines.count, lines[index].isBlank { index += 1 }
     }
 
-    /// A node whose first line is the current one, at exactly `indent`.
-    private mutating func readBlock(indent: Int) throws(YAMLError) -> YAMLNode {
+    /// One level deeper; an error past `maximumDepth`. The caller undoes it with `depth -= 1`.
+    private mutating func descend(line: Int, column: Int) throws(YAMLError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw YAMLError("nested deeper than \(Self.maximumDepth) levels", line: line, column: column) }
+    }
+
+    /// A node whose first line is the current one, at exactly `indent`, inside a parent at `parentIndent`.
+    private mutating func readBlock(indent: Int, parentIndent: Int) throws(YAMLError) -> YAMLNode {
         let line = lines[index]
         let content = line.structuralContent
         if content == "-" || content.hasPrefix("- ") { return try readSequence(indent: indent) }
         if try YAMLInline.mappingKey(in: content, line: line) != nil { return try readMapping(indent: indent) }
-        index += 1
-        return try YAMLInline.value(String(content), line: line.number, column: line.indent + 1)
+        return try readValue(content, line: line, column: line.indent + 1, parentIndent: parentIndent)
     }
 
     private mutating func readSequence(indent: Int) throws(YAMLError) -> YAMLNode {
+        try descend(line: lines[index].number, column: indent + 1)
+        defer { depth -= 1 }
         var items: [YAMLNode] = []
         while index < lines.count {
             let line = lines[index]
@@ -69,9 +80,9 @@ public struct YAMLReader {
                 items.append(try readNested(parentIndent: indent, allowSameIndentSequence: false))
             } else {
                 // "- key: value" or "- - x": the rest is a node starting at its own column.
-                let column = indent + (content.count - rest.count)
-                lines[index] = YAMLLine(number: line.number, indent: column, content: line.content.dropFirst(column - indent))
-                items.append(try readInlineOrBlock(at: column))
+                let column = indent + content.distance(from: content.startIndex, to: rest.startIndex)
+                lines[index] = line.advanced(by: column - indent)
+                items.append(try readInlineOrBlock(at: column, sequenceIndent: indent))
             }
             skipBlank()
         }
@@ -79,6 +90,8 @@ public struct YAMLReader {
     }
 
     private mutating func readMapping(indent: Int) throws(YAMLError) -> YAMLNode {
+        try descend(line: lines[index].number, column: indent + 1)
+        defer { depth -= 1 }
         var entries: [YAMLEntry] = []
         while index < lines.count {
             let line = lines[index]
@@ -90,13 +103,13 @@ public struct YAMLReader {
                 throw YAMLError("duplicate key '\(key)'", line: line.number, column: indent + 1)
             }
             let rest = content[valueStart...].drop { $0 == " " }
-            let column = indent + content.distance(from: content.startIndex, to: rest.startIndex)
+            let column = indent + content.distance(from: content.startIndex, to: rest.startIndex) + 1
             let value: YAMLNode
             if rest.isEmpty {
                 index += 1
                 value = try readNested(parentIndent: indent, allowSameIndentSequence: true)
             } else {
-                value = try readValue(String(rest), line: line, column: column)
+                value = try readValue(rest, line: line, column: column, parentIndent: indent)
             }
             entries.append(YAMLEntry(key: key, value: value))
             skipBlank()
@@ -104,38 +117,93 @@ public struct YAMLReader {
         return .mapping(entries)
     }
 
-    /// The value after `key:` on the same line: a tag, a block scalar, a flow collection or a scalar.
-    private mutating func readValue(_ text: String, line: YAMLLine, column: Int) throws(YAMLError) -> YAMLNode {
+    /// A value that starts on the current line at `column` (after `key:` or `- `, or a block of
+    /// its own): a tag, a block scalar, a flow collection or a scalar, which may continue on
+    /// the lines below that are indented more than `parentIndent`.
+    private mutating func readValue(_ text: Substring, line: YAMLLine, column: Int, parentIndent: Int) throws(YAMLError) -> YAMLNode {
         if text.hasPrefix("!!") { throw YAMLError("standard tags (!!) are not supported", line: line.number, column: column) }
         if text.hasPrefix("!") {
+            try descend(line: line.number, column: column)
+            defer { depth -= 1 }
             let tagEnd = text.firstIndex(of: " ") ?? text.endIndex
             let tag = String(text[..<tagEnd])
             let rest = text[tagEnd...].drop { $0 == " " }
             if rest.isEmpty {
                 index += 1
-                return .tagged(tag, try readNested(parentIndent: line.indent, allowSameIndentSequence: true))
+                return .tagged(tag, try readNested(parentIndent: parentIndent, allowSameIndentSequence: true))
             }
-            return .tagged(tag, try readValue(String(rest), line: line, column: column + text.distance(from: text.startIndex, to: rest.startIndex)))
+            return .tagged(tag, try readValue(rest, line: line, column: column + text.distance(from: text.startIndex, to: rest.startIndex), parentIndent: parentIndent))
         }
         if text.hasPrefix("|") || text.hasPrefix(">") {
             index += 1
-            return .scalar(try readBlockScalar(header: text, parentIndent: line.indent, line: line, column: column))
+            return .scalar(try readBlockScalar(header: text, parentIndent: parentIndent, line: line, column: column))
         }
         if text.hasPrefix("[") || text.hasPrefix("{") {
             return try readFlow(startingWith: text, line: line, column: column)
         }
         index += 1
-        return try YAMLInline.value(text, line: line.number, column: column)
+        if text.hasPrefix("\"") || text.hasPrefix("'") {
+            return try YAMLInline.value(readQuotedContinuation(text, line: line, column: column, parentIndent: parentIndent),
+                                        line: line.number, column: column, depth: depth)
+        }
+        return try YAMLInline.value(readPlainContinuation(text, parentIndent: parentIndent), line: line.number, column: column, depth: depth)
+    }
+
+    /// A plain scalar with its continuation lines (more indented than its parent, no blank line
+    /// or comment between), folded as YAML folds them: one line break is a space, each empty line
+    /// a newline.
+    private mutating func readPlainContinuation(_ first: Substring, parentIndent: Int) throws(YAMLError) -> String {
+        var text = String(first)
+        var emptyLines = 0
+        var probe = index
+        while probe < lines.count {
+            let next = lines[probe]
+            if next.content.allSatisfy({ $0 == " " }) { emptyLines += 1; probe += 1; continue }
+            let content = next.structuralContent
+            guard next.indent > parentIndent, !content.isEmpty else { break }
+            let startsEntry = try YAMLInline.mappingKey(in: content, line: next) != nil
+            if startsEntry || content.hasPrefix("- ") || content == "-" {
+                throw YAMLError("a plain scalar cannot continue with a sequence item or a mapping key", line: next.number, column: next.indent + 1)
+            }
+            text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
+            text += content
+            emptyLines = 0
+            probe += 1
+            index = probe
+        }
+        return text
+    }
+
+    /// A quoted scalar that may close on a later line (indented more than its parent), with its
+    /// line breaks folded.
+    private mutating func readQuotedContinuation(_ first: Substring, line: YAMLLine, column: Int, parentIndent: Int) throws(YAMLError) -> String {
+        var text = String(first)
+        var state = YAMLInline.Balance()
+        state.scan(first)
+        var emptyLines = 0
+        while state.isInQuote {
+            guard index < lines.count else { throw YAMLError("unclosed quoted scalar", line: line.number, column: column) }
+            let next = lines[index]
+            index += 1
+            if next.content.allSatisfy({ $0 == " " }) { emptyLines += 1; continue }
+            guard next.indent > parentIndent else { throw YAMLError("unclosed quoted scalar", line: line.number, column: column) }
+            while text.last == " " { text.removeLast() }
+            text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
+            emptyLines = 0
+            text += next.content
+            state.scan(next.content)
+        }
+        return text
     }
 
     /// A node that starts on the current line at `column` (after "- ").
-    private mutating func readInlineOrBlock(at column: Int) throws(YAMLError) -> YAMLNode {
+    private mutating func readInlineOrBlock(at column: Int, sequenceIndent: Int) throws(YAMLError) -> YAMLNode {
         let line = lines[index]
         let content = line.structuralContent
         if content == "-" || content.hasPrefix("- ") { return try readSequence(indent: column) }
         if try YAMLInline.mappingKey(in: content, line: line) != nil { return try readMapping(indent: column) }
-        // A lone value after "- ": give it the sequence's indentation as its parent.
-        return try readValue(String(content), line: line, column: column + 1)
+        // A lone value after "- ": its parent is the sequence.
+        return try readValue(content, line: line, column: column + 1, parentIndent: sequenceIndent)
     }
 
     /// The block nested under a line that ended after `:` or `-`: more indented, or (for a mapping
@@ -145,7 +213,7 @@ public struct YAMLReader {
         guard index < lines.count else { return .scalar(nil) }
         let line = lines[index]
         let content = line.structuralContent
-        if line.indent > parentIndent { return try readBlock(indent: line.indent) }
+        if line.indent > parentIndent { return try readBlock(indent: line.indent, parentIndent: parentIndent) }
         if allowSameIndentSequence, line.indent == parentIndent, content == "-" || content.hasPrefix("- ") {
             return try readSequence(indent: parentIndent)
         }
@@ -153,19 +221,25 @@ public struct YAMLReader {
     }
 
     /// A flow collection, which may continue on following lines until its brackets close.
-    private mutating func readFlow(startingWith first: String, line: YAMLLine, column: Int) throws(YAMLError) -> YAMLNode {
-        var text = first
+    private mutating func readFlow(startingWith first: Substring, line: YAMLLine, column: Int) throws(YAMLError) -> YAMLNode {
+        var text = String(first)
+        var state = YAMLInline.Balance()
+        state.scan(first)
         index += 1
-        while !YAMLInline.isBalanced(text) {
+        while !state.isClosed {
             guard index < lines.count else { throw YAMLError("unclosed flow collection", line: line.number, column: column) }
-            text += " " + lines[index].structuralContent
+            let next = lines[index].structuralContent
+            text += " "
+            text += next
+            state.scan(" ")
+            state.scan(next)
             index += 1
         }
-        return try YAMLInline.value(text, line: line.number, column: column)
+        return try YAMLInline.value(text, line: line.number, column: column, depth: depth)
     }
 
     /// `|` or `>` with optional chomping (`-`, `+`) and indentation indicator.
-    private mutating func readBlockScalar(header: String, parentIndent: Int, line: YAMLLine, column: Int) throws(YAMLError) -> String {
+    private mutating func readBlockScalar(header: Substring, parentIndent: Int, line: YAMLLine, column: Int) throws(YAMLError) -> String {
         let folded = header.hasPrefix(">")
         var chomping: Character = " "
         var explicitIndent: Int?

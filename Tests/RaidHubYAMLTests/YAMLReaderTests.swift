@@ -122,11 +122,92 @@ import Testing
         #expect(root["after"] == .scalar("x"))
     }
 
+    /// The forms real templates use that a line-at-a-time reader misses: block scalars as list
+    /// items, plain and quoted scalars continued on the next lines, flow collections spread over
+    /// lines (also as a block of their own).
+    static let multiLine = """
+    Commands:
+      - |
+        echo one
+        echo two
+      - >-
+        folded
+        item
+      - !Sub |
+        ${AWS::Region}
+    Description: A description that
+      continues here
+
+      and after a blank line
+    Quoted: "double quoted
+      over lines"
+    Single: 'it''s
+      two lines'
+    Actions: [s3:GetObject,
+      s3:PutObject,
+        s3:ListBucket]
+    Block:
+      {Effect: Allow,
+       Resource: '*'}
+    Item:
+      - plain item
+        continued
+      - after
+    """
+
+    @Test func readsMultiLineForms() throws {
+        let root = try YAMLReader.read(Self.multiLine)
+        #expect(root["Commands"] == .sequence([.scalar("echo one\necho two\n"), .scalar("folded item"), .tagged("!Sub", .scalar("${AWS::Region}\n"))]))
+        #expect(root["Description"] == .scalar("A description that continues here\nand after a blank line"))
+        #expect(root["Quoted"] == .scalar("double quoted over lines"))
+        #expect(root["Single"] == .scalar("it's two lines"))
+        #expect(root["Actions"] == .sequence([.scalar("s3:GetObject"), .scalar("s3:PutObject"), .scalar("s3:ListBucket")]))
+        #expect(root["Block"] == .mapping([YAMLEntry(key: "Effect", value: .scalar("Allow")), YAMLEntry(key: "Resource", value: .scalar("*"))]))
+        #expect(root["Item"] == .sequence([.scalar("plain item continued"), .scalar("after")]))
+    }
+
+    /// A file from Windows (CRLF) or old Mac OS (CR) reads exactly as its LF twin.
+    @Test func readsCRLFAndCRLineEndingsAsLF() throws {
+        for document in [Self.template, Self.multiLine, try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("template.yaml"), encoding: .utf8)] {
+            let lf = try YAMLReader.read(document)
+            #expect(try YAMLReader.read(document.replacingOccurrences(of: "\n", with: "\r\n")) == lf)
+            #expect(try YAMLReader.read(document.replacingOccurrences(of: "\n", with: "\r")) == lf)
+        }
+        #expect(throws: YAMLError("a tab in indentation", line: 3, column: 1)) { try YAMLReader.read("a: 1\r\nb:\r\n\tc: 2\r\n") }
+    }
+
+    /// Hostile nesting is refused with its place, never a stack overflow; a long chain of tags
+    /// costs neither quadratic time nor memory.
+    @Test(arguments: [
+        String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000),
+        "a: " + String(repeating: "{b: ", count: 100_000) + "c" + String(repeating: "}", count: 100_000),
+        String(repeating: "- ", count: 100_000) + "x",
+        "a: " + String(repeating: "!Ref ", count: 32_000) + "x",
+        (0..<150).map { String(repeating: " ", count: $0) + "k:" }.joined(separator: "\n"),
+    ])
+    func refusesDeepNestingWithoutCrashing(document: String) {
+        // (Unclosed, the same brackets are refused sooner, as an unclosed collection.)
+        let started = ContinuousClock.now
+        #expect {
+            _ = try YAMLReader.read(document)
+        } throws: { error in
+            (error as? YAMLError)?.message == "nested deeper than \(YAMLReader.maximumDepth) levels"
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func readsAManyLineFlowCollectionInLinearTime() throws {
+        let document = "a: [\n" + (0..<20_000).map { "  item\($0),\n" }.joined() + "  last]\n"
+        let started = ContinuousClock.now
+        #expect(try YAMLReader.read(document)["a"]?.items?.count == 20_001)
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
     /// Against PyYAML's BaseLoader (every scalar a string, like ours), with short tags mapped to
     /// `{"!Tag": value}` on both sides.
     @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"))
     func agreesWithPyYAML() throws {
-        let documents = [Self.template, "a: [1, {b: c, d: [e, f]}, 'g''h']\nb: \"x\\ty\"\nc: plain text here\nd:\n  - 1\n  -\n    - 2\n",
+        let documents = [Self.template, Self.multiLine, "a: [1, {b: c, d: [e, f]}, 'g''h']\nb: \"x\\ty\"\nc: plain text here\nd:\n  - 1\n  -\n    - 2\n",
                          "k: >\n  folded\n  text\n\n  para\nl: |-\n  literal\n   more\n"]
         for document in documents {
             let script = """
