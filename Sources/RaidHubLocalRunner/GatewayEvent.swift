@@ -12,7 +12,7 @@ struct GatewayEvent {
     let sourceIP: String
     let host: String
 
-    private var routeKey: String { "\(route.method) \(route.path)" }
+    private var routeKey: String { route.isCatchAll ? SAMTemplate.Route.catchAll : "\(route.method) \(route.path)" }
 
     /// Header names lower-cased and repeats joined with `,`, as HTTP APIs deliver them.
     private var lowerCasedHeaders: [(String, String)] {

@@ -29,17 +29,16 @@ public struct LambdaAuthorizer: Sendable, Equatable {
         self.reauthorizeEverySeconds = identitySources.isEmpty ? 0 : max(0, min(reauthorizeEverySeconds, 3600))
     }
 
-    /// Reads one entry of an `HttpApi`'s `Auth.Authorizers`; nil unless it is a Lambda
-    /// authorizer naming a function of the template (`!GetAtt Function.Arn`).
-    init?(_ node: YAMLNode) {
-        guard case .tagged("!GetAtt", .scalar(let target?))? = node["FunctionArn"] else { return nil }
+    /// Reads one entry of an `HttpApi`'s `Auth.Authorizers`, whose `FunctionArn` the template
+    /// reader resolved to `functionId`.
+    init(_ node: YAMLNode, functionId: String) {
         let identity = node["Identity"]
         var sources: [IdentitySource] = []
         for (key, make) in [("Headers", IdentitySource.header), ("QueryStrings", IdentitySource.queryString),
                             ("StageVariables", IdentitySource.stageVariable), ("Context", IdentitySource.context)] {
             sources += (identity?[key]?.items ?? []).compactMap { $0.text.map(make) }
         }
-        self.init(functionId: String(target.split(separator: ".")[0]), identitySources: sources,
+        self.init(functionId: functionId, identitySources: sources,
                   reauthorizeEverySeconds: identity?["ReauthorizeEvery"]?.text.flatMap { Int($0) } ?? 0)
     }
 

@@ -26,6 +26,7 @@ public final class LocalRunner: @unchecked Sendable {
     public func pool(for function: SAMTemplate.Function) throws -> InstancePool {
         try lock.withLock {
             if let pool = pools[function.logicalId] { return pool }
+            if let reason = function.notRunnable { throw TemplateError(reason) }
             let executable = executablesDirectory.appendingPathComponent(function.executableName)
             guard FileManager.default.isExecutableFile(atPath: executable.path) else {
                 throw TemplateError("\(function.logicalId)'s executable \(executable.path) is missing: run `swift build --product \(function.executableName)`")

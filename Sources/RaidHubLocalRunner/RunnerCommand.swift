@@ -106,7 +106,7 @@ public struct RunnerCommand {
             envFile = EnvironmentFile()
         }
         let executables = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        try ExecutableBuilder.ensureBuilt(template.functions.map(\.executableName), in: executables, packageRoot: templateURL.deletingLastPathComponent())
+        try ExecutableBuilder.ensureBuilt(template.functions.filter { $0.notRunnable == nil }.map(\.executableName), in: executables, packageRoot: templateURL.deletingLastPathComponent())
         return LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances)
     }
 

@@ -10,6 +10,9 @@ public struct SAMTemplate: Sendable, Equatable {
         /// The executable: `Metadata.DockerBuildTarget` (the Dockerfile's stage for the function),
         /// else `Metadata.DockerBuildArgs.FUNCTION`; the same name the image build uses.
         public var executableName: String
+        /// Why the runner cannot run it (a Zip function names no executable), said when it is
+        /// invoked; the template's other functions still serve.
+        public var notRunnable: String?
         public var timeoutSeconds: Int
         public var memoryMB: Int
         public var reservedConcurrency: Int?
@@ -28,6 +31,10 @@ public struct SAMTemplate: Sendable, Equatable {
         public var payloadVersion2: Bool
         /// The Lambda authorizer guarding it, if any.
         public var authorizer: LambdaAuthorizer?
+        /// The path of an HTTP API's catch-all route (an `HttpApi` event without Path and Method).
+        public static let catchAll = "$default"
+        /// Whether this is the catch-all route, matched when no other route is.
+        public var isCatchAll: Bool { path == Self.catchAll }
         /// API Gateway's integration timeout: the event's `TimeoutInMillis`, else 30 s for HTTP
         /// APIs and 29 s for REST APIs, their defaults (and maximums without a quota increase).
         public var integrationTimeoutMilliseconds: Int
@@ -49,85 +56,194 @@ public struct SAMTemplate: Sendable, Equatable {
     /// The HTTP API's `CorsConfiguration`, if it has one.
     public var cors: CORSConfiguration?
 
-    /// Reads the template at `url`.
+    /// Reads the template at `url`; what it cannot read is an error naming the file, line and column.
     public static func load(_ url: URL) throws -> SAMTemplate {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw TemplateError("cannot read \(url.path)") }
-        return try SAMTemplate(YAMLReader.read(text))
+        do {
+            return try SAMTemplate(YAMLReader.read(text))
+        } catch let error as YAMLError {
+            throw TemplateError("\(url.path):\(error.line):\(error.column): \(error.message)")
+        } catch let error as TemplateError {
+            throw TemplateError("\(url.path): \(error.description)")
+        }
     }
 
-    /// Reads a parsed template.
+    /// Reads a parsed template. `Globals` are merged into each function and HTTP API as SAM
+    /// merges them; an authorizer that cannot be resolved to a function of the template is an
+    /// error, since serving its routes unprotected would be a silent misreading.
     public init(_ root: YAMLNode) throws {
-        let parameters = Dictionary(uniqueKeysWithValues: (root["Parameters"]?.entries ?? []).map { ($0.key, $0.value["Default"]?.text) })
-        let globals = root["Globals"]?["Function"]
+        let parameters = Dictionary((root["Parameters"]?.entries ?? []).map { ($0.key, $0.value["Default"]?.text) }) { $1 }
         let resources = root["Resources"]?.entries ?? []
-        let authorizers = Self.authorizers(resources)
+        let functionIds = Set(resources.filter { $0.value["Type"]?.text == "AWS::Serverless::Function" }.map(\.key))
+        let httpAPIs = try Self.httpAPIs(resources, globals: root["Globals"]?["HttpApi"], functionIds: functionIds, parameters: parameters)
+        let restDefaultAuthorizers = Self.restDefaultAuthorizers(resources, globals: root["Globals"]?["Api"])
         var functions: [Function] = []
         var routes: [Route] = []
         for resource in resources where resource.value["Type"]?.text == "AWS::Serverless::Function" {
-            let properties = resource.value["Properties"]
+            let properties = YAMLNode.mergedAsSAM(globals: root["Globals"]?["Function"], resource: resource.value["Properties"])
             let metadata = resource.value["Metadata"]
-            guard let executable = metadata?["DockerBuildTarget"]?.text ?? metadata?["DockerBuildArgs"]?["FUNCTION"]?.text else {
-                throw TemplateError("\(resource.key) has no Metadata.DockerBuildTarget (or DockerBuildArgs.FUNCTION) naming its executable")
-            }
+            let executable = metadata?["DockerBuildTarget"]?.text ?? metadata?["DockerBuildArgs"]?["FUNCTION"]?.text
             var environment: [String: String] = [:]
             for variable in properties?["Environment"]?["Variables"]?.entries ?? [] {
                 switch variable.value {
                 case .scalar(let text): environment[variable.key] = text ?? ""
-                case .tagged("!Ref", .scalar(let name?)): if let value = parameters[name] ?? nil { environment[variable.key] = value } else { environment[variable.key] = "" }
+                case .tagged("!Ref", .scalar(let name?)): environment[variable.key] = (parameters[name] ?? nil) ?? ""
                 default: environment[variable.key] = ""
                 }
             }
             functions.append(Function(
-                logicalId: resource.key, executableName: executable,
-                timeoutSeconds: Int(properties?["Timeout"]?.text ?? globals?["Timeout"]?.text ?? "") ?? 3,
-                memoryMB: Int(properties?["MemorySize"]?.text ?? globals?["MemorySize"]?.text ?? "") ?? 128,
+                logicalId: resource.key, executableName: executable ?? resource.key,
+                notRunnable: executable != nil ? nil : "\(resource.key) has no Metadata.DockerBuildTarget (or DockerBuildArgs.FUNCTION) naming its executable"
+                    + (properties?["Handler"]?.text.map { " (it is a Zip function with Handler \($0))" } ?? ""),
+                timeoutSeconds: Int(properties?["Timeout"]?.text ?? "") ?? 3,
+                memoryMB: Int(properties?["MemorySize"]?.text ?? "") ?? 128,
                 reservedConcurrency: (properties?["ReservedConcurrentExecutions"]?.text).flatMap { Int($0) },
                 environment: environment,
-                loggingVariables: Self.loggingVariables(function: properties?["LoggingConfig"], globals: globals?["LoggingConfig"])))
+                loggingVariables: Self.loggingVariables(properties?["LoggingConfig"])))
             for event in properties?["Events"]?.entries ?? [] {
                 let type = event.value["Type"]?.text
-                guard type == "HttpApi" || type == "Api", let eventProperties = event.value["Properties"],
-                      let path = eventProperties["Path"]?.text, let method = eventProperties["Method"]?.text
-                else { continue }
-                let authorizerName = eventProperties["Auth"]?["Authorizer"]?.text
-                let authorizer = authorizerName.flatMap { authorizers[$0] } ?? (authorizerName == nil ? authorizers["$default"] : nil)
-                routes.append(Route(method: method.uppercased(), path: path, functionId: resource.key, payloadVersion2: type == "HttpApi",
-                                    authorizer: authorizer, integrationTimeoutMilliseconds: (eventProperties["TimeoutInMillis"]?.text).flatMap { Int($0) }))
+                guard type == "HttpApi" || type == "Api" else { continue }
+                let eventProperties = event.value["Properties"]
+                let path = eventProperties?["Path"]?.text, method = eventProperties?["Method"]?.text
+                let catchAll = type == "HttpApi" && (path == nil && method == nil || path == Route.catchAll)
+                guard catchAll || path != nil && method != nil else {
+                    throw TemplateError("\(resource.key)'s event \(event.key) needs both Path and Method")
+                }
+                var authorizer: LambdaAuthorizer?
+                if type == "Api" {
+                    let apiId = eventProperties?["RestApiId"].flatMap(Self.referencedResource) ?? "ServerlessRestApi"
+                    let name = eventProperties?["Auth"]?["Authorizer"]?.text ?? (restDefaultAuthorizers[apiId] ?? nil)
+                    if let name, name != "NONE" {
+                        throw TemplateError("\(resource.key)'s event \(event.key) is guarded by the REST API authorizer '\(name)', which local-runner "
+                            + "does not emulate (it would be served unprotected): use an HttpApi event, or Auth: {Authorizer: NONE}")
+                    }
+                } else {
+                    let apiId = try eventProperties?["ApiId"].map { node throws -> String in
+                        guard let id = Self.referencedResource(node), httpAPIs.apis[id] != nil else {
+                            throw TemplateError("\(resource.key)'s event \(event.key) names an ApiId that is not an AWS::Serverless::HttpApi of the template")
+                        }
+                        return id
+                    } ?? HTTPAPIs.implicit
+                    let authorizers = httpAPIs.apis[apiId] ?? [:]
+                    switch eventProperties?["Auth"]?["Authorizer"]?.text {
+                    case nil: authorizer = authorizers[HTTPAPIs.defaultAuthorizer]
+                    case "NONE": authorizer = nil
+                    case let name?:
+                        guard let named = authorizers[name] else {
+                            throw TemplateError("\(resource.key)'s event \(event.key) uses authorizer '\(name)', which \(apiId) does not define")
+                        }
+                        authorizer = named
+                    }
+                }
+                routes.append(Route(method: catchAll ? "ANY" : method!.uppercased(), path: catchAll ? Route.catchAll : path!, functionId: resource.key,
+                                    payloadVersion2: type == "HttpApi", authorizer: authorizer,
+                                    integrationTimeoutMilliseconds: (eventProperties?["TimeoutInMillis"]?.text).flatMap { Int($0) }))
             }
         }
         self.functions = functions
         self.routes = routes
-        self.cors = resources.first { $0.value["Type"]?.text == "AWS::Serverless::HttpApi" }
-            .flatMap { CORSConfiguration($0.value["Properties"]?["CorsConfiguration"], parameters: parameters) }
+        self.cors = httpAPIs.cors
     }
 
-    /// `LoggingConfig` as Lambda passes it to the function; the function's keys win over
-    /// `Globals`' (SAM merges the two maps key by key).
-    static func loggingVariables(function: YAMLNode?, globals: YAMLNode?) -> [String: String] {
-        let value = { (key: String) in function?[key]?.text ?? globals?[key]?.text }
-        guard let format = value("LogFormat") else { return [:] }
+    /// `LoggingConfig` (Globals already merged in) as Lambda passes it to the function.
+    static func loggingVariables(_ config: YAMLNode?) -> [String: String] {
+        guard let format = config?["LogFormat"]?.text else { return [:] }
         var variables = [LogSettings.formatVariable: format]
-        if format == "JSON" { variables[LogSettings.levelVariable] = value("ApplicationLogLevel") ?? "INFO" }
+        if format == "JSON" { variables[LogSettings.levelVariable] = config?["ApplicationLogLevel"]?.text ?? "INFO" }
         return variables
     }
 
-    /// The HTTP API's Lambda authorizers by name (`$default` for `DefaultAuthorizer`).
-    private static func authorizers(_ resources: [YAMLEntry]) -> [String: LambdaAuthorizer] {
-        var found: [String: LambdaAuthorizer] = [:]
-        for resource in resources where resource.value["Type"]?.text == "AWS::Serverless::HttpApi" {
-            let auth = resource.value["Properties"]?["Auth"]
+    /// The template's HTTP APIs: each one's Lambda authorizers by name, and the CORS answer.
+    struct HTTPAPIs {
+        /// The API SAM creates for `HttpApi` events without an `ApiId`.
+        static let implicit = "ServerlessHttpApi"
+        /// The key of an API's `DefaultAuthorizer`.
+        static let defaultAuthorizer = "$default"
+        var apis: [String: [String: LambdaAuthorizer]] = [:]
+        var cors: CORSConfiguration?
+    }
+
+    /// Every `AWS::Serverless::HttpApi` (and the implicit one), `Globals.HttpApi` merged in; an
+    /// authorizer that is not a Lambda authorizer of a function of the template is an error.
+    private static func httpAPIs(_ resources: [YAMLEntry], globals: YAMLNode?, functionIds: Set<String>, parameters: [String: String?]) throws -> HTTPAPIs {
+        var found = HTTPAPIs()
+        let explicit = resources.filter { $0.value["Type"]?.text == "AWS::Serverless::HttpApi" }.map { ($0.key, $0.value["Properties"]) }
+        for (id, own) in [(HTTPAPIs.implicit, nil)] + explicit {
+            let properties = YAMLNode.mergedAsSAM(globals: globals, resource: own)
+            let auth = properties?["Auth"]
+            var authorizers: [String: LambdaAuthorizer] = [:]
             for entry in auth?["Authorizers"]?.entries ?? [] {
-                if let authorizer = LambdaAuthorizer(entry.value) { found[entry.key] = authorizer }
+                if entry.value["JwtConfiguration"] != nil {
+                    throw TemplateError("\(id)'s authorizer \(entry.key) is a JWT authorizer, which local-runner does not emulate")
+                }
+                guard let target = entry.value["FunctionArn"].flatMap(referencedResource), functionIds.contains(target) else {
+                    throw TemplateError("\(id)'s authorizer \(entry.key): FunctionArn does not name a function of the template "
+                        + "(write !GetAtt Function.Arn, !GetAtt [Function, Arn], Fn::GetAtt or !Sub \"${Function.Arn}\")")
+                }
+                authorizers[entry.key] = LambdaAuthorizer(entry.value, functionId: target)
             }
-            if let name = auth?["DefaultAuthorizer"]?.text { found["$default"] = found[name] }
+            if let name = auth?["DefaultAuthorizer"]?.text {
+                guard let authorizer = authorizers[name] else { throw TemplateError("\(id)'s DefaultAuthorizer '\(name)' is not one of its Authorizers") }
+                authorizers[HTTPAPIs.defaultAuthorizer] = authorizer
+            }
+            found.apis[id] = authorizers
+            if own != nil || explicit.isEmpty, found.cors == nil {
+                found.cors = CORSConfiguration(properties?["CorsConfiguration"], parameters: parameters)
+            }
         }
         return found
     }
 
+    /// Each REST API's `Auth.DefaultAuthorizer` (`Globals.Api` merged in; the implicit API's too).
+    private static func restDefaultAuthorizers(_ resources: [YAMLEntry], globals: YAMLNode?) -> [String: String?] {
+        let explicit = resources.filter { $0.value["Type"]?.text == "AWS::Serverless::Api" }.map { ($0.key, $0.value["Properties"]) }
+        return Dictionary(([("ServerlessRestApi", nil)] + explicit).map { id, own in
+            (id, YAMLNode.mergedAsSAM(globals: globals, resource: own)?["Auth"]?["DefaultAuthorizer"]?.text)
+        }) { $1 }
+    }
+
+    /// The logical id an intrinsic names: `!Ref X`, `{Ref: X}`, `!GetAtt X.Attr`, `!GetAtt [X, Attr]`,
+    /// `{Fn::GetAtt: ...}`, or a `!Sub`/`Fn::Sub` whose only reference is `${X}` or `${X.Attr}`.
+    static func referencedResource(_ node: YAMLNode) -> String? {
+        switch node {
+        case .tagged("!Ref", .scalar(let name?)): return name
+        case .tagged("!GetAtt", let target): return getAttTarget(target)
+        case .tagged("!Sub", let template): return subReference(template)
+        case .mapping(let entries) where entries.count == 1:
+            switch entries[0].key {
+            case "Ref": return entries[0].value.text
+            case "Fn::GetAtt": return getAttTarget(entries[0].value)
+            case "Fn::Sub": return subReference(entries[0].value)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    private static func getAttTarget(_ node: YAMLNode) -> String? {
+        if let text = node.text { return text.split(separator: ".", maxSplits: 1).first.map(String.init) }
+        if let items = node.items, items.count == 2 { return items[0].text }
+        return nil
+    }
+
+    /// `${X.Arn}` or `${X}` when it is the template's one reference (pseudo parameters aside).
+    private static func subReference(_ node: YAMLNode) -> String? {
+        guard let text = node.text ?? node.items?.first?.text else { return nil }
+        var names: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "${") {
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { break }
+            let name = rest[open.upperBound..<close]
+            if !name.hasPrefix("AWS::"), !name.hasPrefix("!") { names.append(String(name.split(separator: ".", maxSplits: 1)[0])) }
+            rest = rest[rest.index(after: close)...]
+        }
+        return Set(names).count == 1 ? names[0] : nil
+    }
+
     /// The function with this logical id or executable name.
     public func function(named name: String) -> Function? {
-        functions.first { $0.logicalId == name || $0.executableName == name }
+        functions.first { $0.logicalId == name || $0.notRunnable == nil && $0.executableName == name }
     }
 }
 
@@ -138,5 +254,25 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable {
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+extension YAMLNode {
+    /// A resource's properties with `Globals`' merged in as SAM merges them: maps key by key
+    /// (the resource's value wins), lists globals first then the resource's, anything else the
+    /// resource's.
+    static func mergedAsSAM(globals: YAMLNode?, resource: YAMLNode?) -> YAMLNode? {
+        guard let globals else { return resource }
+        guard let resource else { return globals }
+        switch (globals, resource) {
+        case (.mapping(let base), .mapping(let own)):
+            var merged = base.map { entry in YAMLEntry(key: entry.key, value: mergedAsSAM(globals: entry.value, resource: own.first { $0.key == entry.key }?.value) ?? entry.value) }
+            merged += own.filter { entry in !base.contains { $0.key == entry.key } }
+            return .mapping(merged)
+        case (.sequence(let base), .sequence(let own)):
+            return .sequence(base + own)
+        default:
+            return resource
+        }
     }
 }

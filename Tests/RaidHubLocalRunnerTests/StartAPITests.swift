@@ -69,7 +69,7 @@ import Testing
             Properties:
               Environment: {Variables: {JWT_SECRET: x, CLIENT_SECRET: x}}
               Events:
-                Admin: {Type: HttpApi, Properties: {Path: '/admin/{proxy+}', Method: ANY, Auth: {Authorizer: Token}}}
+                Admin: {Type: HttpApi, Properties: {Path: '/admin/{proxy+}', Method: ANY, ApiId: !Ref Api, Auth: {Authorizer: Token}}}
             Metadata: {DockerBuildArgs: {FUNCTION: authorize-user}}
           AuthorizerFunction:
             Type: AWS::Serverless::Function
@@ -157,7 +157,7 @@ import Testing
             Type: AWS::Serverless::Function
             Properties:
               Events:
-                Me: {Type: HttpApi, Properties: {Path: /me, Method: GET, Auth: {Authorizer: Token}}}
+                Me: {Type: HttpApi, Properties: {Path: /me, Method: GET, ApiId: !Ref Api, Auth: {Authorizer: Token}}}
             Metadata: {DockerBuildArgs: {FUNCTION: whoami}}
           AuthorizerFunction:
             Type: AWS::Serverless::Function
@@ -252,15 +252,62 @@ import Testing
     /// The project's own routes through its own authorizer, with the sample tokens: the template
     /// names no identity source, so every header form reaches the authorizer and a request with
     /// no token too (the authorizer, not API Gateway, refuses it where a token is required).
+    /// The bearer token of one of the authorizer's sample events.
+    static func token(_ sample: String) throws -> String {
+        let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/\(sample).json")
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let header = try #require((event["headers"] as? [String: String])?["authorization"])
+        return String(header.dropFirst("Bearer ".count))
+    }
+
+    /// An authorizer from `Globals.HttpApi`, named with each spelling SAM accepts, guards the
+    /// implicit API's routes; a `$default` route takes what no other route matches.
+    @Test(arguments: ["!GetAtt AuthorizerFunction.Arn", "!GetAtt [AuthorizerFunction, Arn]", "{Fn::GetAtt: [AuthorizerFunction, Arn]}",
+                      "{'Fn::GetAtt': AuthorizerFunction.Arn}", "!Sub '${AuthorizerFunction.Arn}'", "{'Fn::Sub': 'arn:${AWS::Partition}:x:${AuthorizerFunction.Arn}'}"])
+    func servesGlobalAuthorizersInEverySpellingAndTheDefaultRoute(functionArn: String) throws {
+        let text = """
+        Globals:
+          Function:
+            Environment: {Variables: {JWT_SECRET: !Ref Secret, CLIENT_SECRET: x, ADMIN_CLIENT_SECRET: y}}
+          HttpApi:
+            Auth:
+              DefaultAuthorizer: Token
+              Authorizers:
+                Token: {FunctionArn: \(functionArn), Identity: {Headers: [Authorization]}}
+        Parameters:
+          Secret: {Type: String, NoEcho: true}
+        Resources:
+          WhoAmIFunction:
+            Type: AWS::Serverless::Function
+            Properties:
+              Events: {Me: {Type: HttpApi, Properties: {Path: /me, Method: GET}}}
+            Metadata: {DockerBuildTarget: whoami}
+          Everything:
+            Type: AWS::Serverless::Function
+            Properties:
+              Events: {All: {Type: HttpApi, Properties: {Auth: {Authorizer: NONE}}}}
+            Metadata: {DockerBuildTarget: authorize-admin}
+          AuthorizerFunction:
+            Type: AWS::Serverless::Function
+            Metadata: {DockerBuildTarget: authorizer}
+        """
+        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)))
+        defer { server.stop(); runner.shutdown() }
+        #expect(try RunnerHTTPClient.send("GET", base + "/me").status == 401, "no token: the identity source is missing")
+        #expect(try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": "Bearer \(try Self.token("http-v2-deny-forged"))"]).status == 403)
+        let me = try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": "Bearer \(try Self.token("http-v2-allow-user"))"])
+        #expect(me.status == 200)
+        #expect(me.body.contains(#""bungieMembershipId":"12345678""#))
+        // Any other path and method reaches the $default route's function, whatever it answers.
+        let other = try RunnerHTTPClient.send("POST", base + "/anything/else", body: Data(#"{"unexpected":true}"#.utf8))
+        #expect(other.status == 400)
+        #expect(other.body.contains(#""code":"BodyValidationError""#), "authorize-admin's own answer: \(other.body)")
+    }
+
     @Test func servesTheProtectedAndOptionalRoutesOfTheProjectTemplate() throws {
         let (server, runner, base) = try Self.serve(try Self.projectTemplate())
         defer { server.stop(); runner.shutdown() }
-        func token(_ sample: String) throws -> String {
-            let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/\(sample).json")
-            let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-            let header = try #require((event["headers"] as? [String: String])?["authorization"])
-            return String(header.dropFirst("Bearer ".count))
-        }
+        let token = Self.token
         let user = try token("http-v2-allow-user")
         let forged = try token("http-v2-deny-forged")
         let claims = #""success":true,"response":{"bungieMembershipId":"12345678","destinyMembershipIds":["4611686018488107374","4611686018488107375"],"isAdmin":false}}"#
@@ -303,7 +350,7 @@ import Testing
             Type: AWS::Serverless::Function
             Properties:
               Events:
-                Me: {Type: HttpApi, Properties: {Path: /me, Method: GET, Auth: {Authorizer: Token}}}
+                Me: {Type: HttpApi, Properties: {Path: /me, Method: GET, ApiId: !Ref Api, Auth: {Authorizer: Token}}}
             Metadata: {DockerBuildArgs: {FUNCTION: whoami}}
           AuthorizerFunction:
             Type: AWS::Serverless::Function

@@ -1,0 +1,141 @@
+import Foundation
+import RaidHubLocalRunner
+import RaidHubTestSupport
+import RaidHubYAML
+import Testing
+
+/// Twenty-one SAM templates written the way public ones are (Tests/Fixtures/templates): Globals,
+/// both forms of every intrinsic, multi-line strings, flow collections, comments, REST and HTTP
+/// APIs. Each is read to exactly the routes SAM would deploy, or refused with a message naming
+/// the file and the reason; none is misread in silence.
+@Suite struct TemplateCorpusTests {
+    static let folder = DevelopmentEnvironment.root.appendingPathComponent("Tests/Fixtures/templates")
+
+    /// What each template holds: its functions and "METHOD path -> Function [authorizer]" per
+    /// route, or the words its refusal must contain.
+    static let expected: [String: Result<(functions: Int, routes: [String]), Refusal>] = [
+        "01-http-api-crud.yaml": .success((4, ["DELETE /items/{id} -> DeleteItem", "GET /items -> ListItems", "GET /items/{id} -> GetItem", "PUT /items/{id} -> PutItem"])),
+        "02-http-api-lambda-authorizer.yaml": .success((2, ["GET /health -> OrdersFunction", "GET /orders -> OrdersFunction [AuthorizerFunction]"])),
+        "03-authorizer-getatt-list.yaml": .success((2, ["GET /me -> Profile [Authorizer]"])),
+        "04-authorizer-long-form.yaml": .success((2, ["GET /reports/{day} -> Reports [Authorizer]"])),
+        "05-authorizer-sub.yaml": .success((3, ["GET /accounts -> Accounts [AdminAuthorizer]", "GET /accounts/me -> Accounts [Authorizer]"])),
+        "06-globals-httpapi.yaml": .success((2, ["GET /notes -> Notes [TokenAuthorizer]", "GET /ping -> Notes", "POST /notes -> Notes [TokenAuthorizer]"])),
+        "07-default-route.yaml": .success((2, ["ANY $default -> Site", "GET /health -> Health"])),
+        "08-rest-api.yaml": .success((2, ["ANY /{proxy+} -> Implicit (1.0)", "GET /hello -> Hello (1.0)", "POST /hello/{name} -> Hello (1.0)"])),
+        "09-rest-api-authorizer.yaml": .failure(Refusal("Secret's event Get is guarded by the REST API authorizer 'Token'")),
+        "10-jwt-authorizer.yaml": .failure(Refusal("Api's authorizer Cognito is a JWT authorizer")),
+        "11-step-functions.yaml": .success((2, [])),
+        "12-sqs-worker.yaml": .success((1, [])),
+        "13-multiline-strings.yaml": .success((1, ["POST /render -> Renderer"])),
+        "14-commented.yaml": .success((1, ["POST /webhook -> Receiver"])),
+        "15-scheduled-jobs.yaml": .success((2, [])),
+        "16-eventbridge.yaml": .success((1, [])),
+        "17-parameters-mappings.yaml": .success((1, ["GET / -> Handler"])),
+        "18-container-image-functions.yaml": .success((2, ["GET /images/{key+} -> Metadata", "POST /thumbnails -> Thumbnail"])),
+        "19-cors-true.yaml": .success((1, ["ANY /echo -> Echo"])),
+        "20-function-url-layers.yaml": .success((1, [])),
+        "21-globals-api-and-function.yaml": .success((2, ["GET /pay/{id} -> Payments", "POST /pay -> Payments [KeyChecker]"])),
+    ]
+
+    struct Refusal: Error {
+        let words: String
+        init(_ words: String) { self.words = words }
+    }
+
+    static func summary(_ template: SAMTemplate) -> [String] {
+        template.routes.map { route in
+            "\(route.method) \(route.path) -> \(route.functionId)" + (route.authorizer.map { " [\($0.functionId)]" } ?? "") + (route.payloadVersion2 ? "" : " (1.0)")
+        }.sorted()
+    }
+
+    @Test func theCorpusHasEveryTemplateListed() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".yaml") }
+        #expect(files.count >= 20)
+        #expect(Set(files) == Set(Self.expected.keys))
+    }
+
+    @Test(arguments: expected.keys.sorted())
+    func readsOrRefusesClearly(file: String) throws {
+        let url = Self.folder.appendingPathComponent(file)
+        switch Self.expected[file]! {
+        case .success(let (functions, routes)):
+            let template = try SAMTemplate.load(url)
+            #expect(template.functions.count == functions)
+            #expect(Self.summary(template) == routes)
+        case .failure(let refusal):
+            #expect {
+                _ = try SAMTemplate.load(url)
+            } throws: { error in
+                let message = String(describing: error)
+                return message.hasPrefix(url.path + ": ") && message.contains(refusal.words)
+            }
+        }
+    }
+
+    /// Every template reads as PyYAML reads it (BaseLoader: every scalar a string; short tags as
+    /// `{"!Tag": value}` on both sides), CRLF and CR copies too.
+    @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"),
+          arguments: expected.keys.sorted())
+    func readsAsPyYAMLDoes(file: String) throws {
+        let text = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
+        let script = """
+        import sys, json, yaml
+        class Loader(yaml.BaseLoader): pass
+        Loader.add_multi_constructor('!', lambda loader, suffix, node: {'!' + suffix:
+            loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else
+            loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node, deep=True)})
+        print(json.dumps(yaml.load(sys.stdin.read(), Loader=Loader), sort_keys=True))
+        """
+        let theirs = try JSONSerialization.jsonObject(with: PythonOracle.run(script, input: Data(text.utf8))) as? NSDictionary
+        #expect(Self.plain(try YAMLReader.read(text)) as? NSDictionary == theirs)
+        #expect(try YAMLReader.read(text.replacingOccurrences(of: "\n", with: "\r\n")) == YAMLReader.read(text))
+        #expect(try YAMLReader.read(text.replacingOccurrences(of: "\n", with: "\r")) == YAMLReader.read(text))
+    }
+
+    static func plain(_ node: YAMLNode) -> Any {
+        switch node {
+        case .scalar(let text): return text ?? ""
+        case .sequence(let items): return items.map(plain)
+        case .mapping(let entries): return Dictionary(uniqueKeysWithValues: entries.map { ($0.key, plain($0.value)) }) as NSDictionary
+        case .tagged(let tag, let value): return [tag: plain(value)] as NSDictionary
+        }
+    }
+
+    /// Globals reach each function and API as SAM merges them: scalars the function's own, maps
+    /// merged key by key, the HTTP API's authorizers and CORS.
+    @Test func mergesGlobalsAsSAMDoes() throws {
+        let notes = try SAMTemplate.load(Self.folder.appendingPathComponent("06-globals-httpapi.yaml"))
+        let function = try #require(notes.function(named: "Notes"))
+        #expect(function.timeoutSeconds == 12)
+        #expect(function.environment == ["STAGE": "dev", "SHARED": "from-function", "TABLE": "notes"])
+        #expect(notes.cors?.allowOrigins == ["http://localhost:5173"])
+        #expect(notes.cors?.maxAge == 600)
+        let payments = try SAMTemplate.load(Self.folder.appendingPathComponent("21-globals-api-and-function.yaml"))
+        let pay = try #require(payments.function(named: "Payments"))
+        #expect((pay.timeoutSeconds, pay.memoryMB, pay.reservedConcurrency) == (20, 512, 3))
+        #expect(pay.environment == ["REGION_NAME": "eu-west-1", "FEATURE_FLAG": "on"])
+        #expect(pay.loggingVariables == ["AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "WARN"])
+        #expect(payments.function(named: "KeyChecker")?.reservedConcurrency == 10)
+        #expect(try SAMTemplate.load(Self.folder.appendingPathComponent("13-multiline-strings.yaml")).routes.first?.integrationTimeoutMilliseconds == 29_000)
+    }
+
+    /// What cannot be resolved stops the runner with the file, line and column or the reason.
+    @Test(arguments: [
+        ("Resources:\n  A: [1, 2\n", ":2:6: unclosed flow collection"),
+        ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        Authorizers:\n          L: {FunctionArn: arn:aws:lambda:us-east-1:1:function:elsewhere}\n",
+         "Api's authorizer L: FunctionArn does not name a function of the template"),
+        ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /x, Method: GET, Auth: {Authorizer: Typo}}}\n",
+         "F's event E uses authorizer 'Typo', which Api does not define"),
+        ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {ApiId: !Ref Nope, Path: /x, Method: GET}}\n",
+         "F's event E names an ApiId that is not an AWS::Serverless::HttpApi of the template"),
+    ])
+    func refusesWhatItCannotResolve(text: String, words: String) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
+        try Data(text.utf8).write(to: url)
+        #expect {
+            _ = try SAMTemplate.load(url)
+        } throws: { error in
+            String(describing: error).hasPrefix(url.path) && String(describing: error).contains(words)
+        }
+    }
+}
