@@ -10,30 +10,62 @@ public struct APIGatewayEmulator: Sendable {
     private let routes: RouteTable
     private let host: String
     private let decisions = AuthorizerDecisionCache()
+    private let staticFiles: StaticFiles?
+    private let authorizersEnabled: Bool
 
-    /// An emulator for `runner`'s template, answering as `host` (e.g. `127.0.0.1:3000`).
-    public init(runner: LocalRunner, host: String) {
+    /// An emulator for `runner`'s template, answering as `host` (e.g. `127.0.0.1:3000`); files in
+    /// `staticDirectory` answer GETs no route takes (`--static-dir`); `authorizersEnabled` false
+    /// serves every route as if it had none (`--disable-authorizer`).
+    public init(runner: LocalRunner, host: String, staticDirectory: URL? = nil, authorizersEnabled: Bool = true) {
         self.runner = runner
         self.routes = RouteTable(routes: runner.template.routes)
         self.host = host
+        self.staticFiles = staticDirectory.map(StaticFiles.init)
+        self.authorizersEnabled = authorizersEnabled
     }
 
-    /// The answer to one request.
+    /// The answer to one request, with its access line.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        guard let cors = runner.template.cors else { return route(request) }
-        if let preflight = cors.preflight(request) { return preflight }
-        return cors.decorate(route(request), for: request)
+        let started = ContinuousClock.now
+        var access = RunnerLog.Access(method: request.method, path: request.path, route: nil, function: nil, status: 0, duration: .zero,
+                                      requestId: UUID().uuidString.lowercased())
+        let response: HTTPResponse
+        if let cors = runner.template.cors, let preflight = cors.preflight(request) {
+            runner.runnerLog.debug("\(request.method) \(request.path): a CORS preflight, answered by the gateway from CorsConfiguration")
+            access.route = "CORS preflight"
+            response = preflight
+        } else if let cors = runner.template.cors {
+            response = cors.decorate(route(request, &access), for: request)
+        } else {
+            response = route(request, &access)
+        }
+        access.status = response.status
+        access.duration = ContinuousClock.now - started
+        runner.runnerLog.access(access)
+        return response
     }
 
     /// The route's answer: the function's, or the gateway's own.
-    private func route(_ request: HTTPRequest) -> HTTPResponse {
+    private func route(_ request: HTTPRequest, _ access: inout RunnerLog.Access) -> HTTPResponse {
         let arrived = ContinuousClock.now
         guard let (route, parameters) = routes.match(method: request.method, path: request.path),
               let function = runner.template.function(named: route.functionId)
-        else { return .message(404, "Not Found") }
+        else {
+            if let file = staticFiles?.answer(request) {
+                access.route = "static file"
+                return file
+            }
+            runner.runnerLog.debug("\(request.method) \(request.path): no route matches; 404 as API Gateway answers")
+            return .message(404, "Not Found")
+        }
         let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host)
+        access.route = route.isCatchAll ? route.path : "\(route.method) \(route.path)"
+        access.function = function.logicalId
+        access.requestId = event.requestId
+        runner.runnerLog.debug("\(request.method) \(request.path): route \(access.route ?? "") → \(function.logicalId)"
+            + (parameters.isEmpty ? "" : ", path parameters \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"))
         var authorizerContext: JSONValue?
-        if let authorizer = route.authorizer {
+        if authorizersEnabled, let authorizer = route.authorizer {
             switch authorize(event, by: authorizer) {
             case .success(let context): authorizerContext = context
             case .failure(let answer): return answer.response
@@ -55,10 +87,14 @@ public struct APIGatewayEmulator: Sendable {
     /// Runs the route's authorizer: 401 when an identity source is missing or empty (API Gateway
     /// does not even call the authorizer then), 403 when it denies, 500 when it fails.
     private func authorize(_ event: GatewayEvent, by authorizer: LambdaAuthorizer) -> Result<JSONValue?, AuthorizationAnswer> {
-        guard let identity = event.identity(for: authorizer) else { return .failure(AuthorizationAnswer(.message(401, "Unauthorized"))) }
+        guard let identity = event.identity(for: authorizer) else {
+            runner.runnerLog.debug("authorizer \(authorizer.functionId) not called: an identity source is missing or empty (\(authorizer.identitySources)); 401")
+            return .failure(AuthorizationAnswer(.message(401, "Unauthorized")))
+        }
         let key = [authorizer.functionId] + identity
         let decision: AuthorizerDecisionCache.Decision
         if let cached = decisions.decision(for: key) {
+            runner.runnerLog.debug("authorizer \(authorizer.functionId): cached decision used (ReauthorizeEvery \(authorizer.reauthorizeEverySeconds) s): \(cached.isAuthorized ? "allow" : "deny")")
             decision = cached
         } else {
             guard let function = runner.template.function(named: authorizer.functionId),
@@ -70,6 +106,8 @@ public struct APIGatewayEmulator: Sendable {
             else { return .failure(AuthorizationAnswer(.message(500, "Internal Server Error"))) }
             decision = AuthorizerDecisionCache.Decision(isAuthorized: isAuthorized, context: answer["context"])
             decisions.store(decision, for: key, seconds: authorizer.reauthorizeEverySeconds)
+            runner.runnerLog.debug("authorizer \(authorizer.functionId) called: \(isAuthorized ? "allow" : "deny")"
+                + (authorizer.reauthorizeEverySeconds > 0 ? ", cached for \(authorizer.reauthorizeEverySeconds) s" : ""))
         }
         return decision.isAuthorized ? .success(decision.context) : .failure(AuthorizationAnswer(.message(403, "Forbidden")))
     }

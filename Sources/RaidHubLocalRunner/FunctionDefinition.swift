@@ -20,6 +20,30 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var reservedConcurrency: Int?
     /// The logging variables Lambda sets from the template's `LoggingConfig`.
     public var loggingVariables: [String: String]
+    /// `--region`: AWS_REGION and the region in its ARN.
+    public var region = "us-east-1"
+    /// `-d/--debug-port`: the instance runs under lldb-server, waiting for a debugger.
+    public var debugger: Debugger?
+
+    /// lldb-server's gdb-remote port for one function (`--debug-port`, `--debug-function`).
+    public struct Debugger: Sendable, Equatable {
+        /// lldb-server.
+        public var path: String
+        /// The loopback port a debugger attaches to (`gdb-remote PORT` in lldb).
+        public var port: UInt16
+        /// `--debug-args`, passed to lldb-server before the program.
+        public var arguments: [String]
+        /// The function it applies to (`--debug-function`).
+        public var function: String
+
+        /// A debugger for `function` on `port`.
+        public init(path: String, port: UInt16, arguments: [String], function: String) {
+            self.path = path
+            self.port = port
+            self.arguments = arguments
+            self.function = function
+        }
+    }
 
     /// A definition with every field given.
     public init(logicalId: String, executable: URL, environment: [String: String], timeoutSeconds: Int = 3,
@@ -38,7 +62,7 @@ public struct FunctionDefinition: Sendable, Equatable {
     /// then the reserved variables, which (as on Lambda) the function's cannot override.
     /// The function's ARN as Lambda (and AWS's emulator) would give it: the account and region
     /// the runner emulates, and the function's own name.
-    var functionARN: String { "arn:aws:lambda:us-east-1:000000000000:function:\(logicalId)" }
+    var functionARN: String { "arn:aws:lambda:\(region):000000000000:function:\(logicalId)" }
 
     func instanceEnvironment(runtimeAPI: String) -> [String: String] {
         var environment = [
@@ -51,8 +75,8 @@ public struct FunctionDefinition: Sendable, Equatable {
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(memoryMB),
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
             "AWS_LAMBDA_FUNCTION_TIMEOUT": String(timeoutSeconds),
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": region,
+            "AWS_DEFAULT_REGION": region,
             "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(logicalId)",
             "AWS_LAMBDA_LOG_STREAM_NAME": "local/[$LATEST]\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))",
             "_HANDLER": executable.lastPathComponent,

@@ -19,15 +19,21 @@ final class FunctionInstance: @unchecked Sendable {
     private var statusDescriptor: Int32 = -1
 
     /// Starts the executable; its stdout and stderr go through `output` to the runner's stderr.
-    init(_ definition: FunctionDefinition) throws {
+    init(_ definition: FunctionDefinition, output log: LambdaLog = .standardError) throws {
         self.definition = definition
         executableStamp = ExecutableStamp(definition.executable.path)
         runtimeAPI = EmulatedRuntimeAPI(functionARN: definition.functionARN)
         let address = try runtimeAPI.start()
         process = Process()
-        process.executableURL = definition.executable
+        if let debugger = definition.debugger {
+            // lldb-server starts the function stopped, and runs it when a debugger says so.
+            process.executableURL = URL(fileURLWithPath: debugger.path)
+            process.arguments = ["gdbserver"] + debugger.arguments + ["127.0.0.1:\(debugger.port)", "--", definition.executable.path]
+        } else {
+            process.executableURL = definition.executable
+        }
         process.environment = definition.instanceEnvironment(runtimeAPI: address)
-        output = try FunctionOutput()
+        output = try FunctionOutput(log: log)
         process.standardOutput = output.writeHandle
         process.standardError = output.writeHandle
         process.standardInput = FileHandle.nullDevice
@@ -41,15 +47,21 @@ final class FunctionInstance: @unchecked Sendable {
         }
     }
 
+    /// Its process id.
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// Whether it can take another invocation.
     var isAlive: Bool { lock.withLock { exitStatus == nil } }
 
     /// Lambda's budget for the init phase (a cold start's code before its first `/next`).
     static let initBudget = Duration.seconds(10)
 
+    /// Init's budget for this instance: an hour under a debugger, which waits for someone to attach.
+    private var initBudget: Duration { definition.debugger == nil ? Self.initBudget : .seconds(3600) }
+
     /// The longest the next invocation can take: the Timeout, and the init budget on a cold start.
     var longestInvocation: Duration {
-        .seconds(definition.timeoutSeconds) + (lock.withLock { hasServed } ? .zero : Self.initBudget)
+        .seconds(definition.timeoutSeconds) + (lock.withLock { hasServed } ? .zero : initBudget)
     }
 
     /// Runs one invocation; returns how it ended, its duration (from the moment the function had
@@ -74,7 +86,7 @@ final class FunctionInstance: @unchecked Sendable {
         if cold {
             // Init has its own 10-second budget, as on Lambda: the Timeout starts when the
             // function asks for its first event, not when the process starts.
-            let initDeadline = launchedAt + Self.initBudget
+            let initDeadline = launchedAt + initBudget
             while answered == nil, runtimeAPI.firstNextAt == nil, ContinuousClock.now < initDeadline {
                 answered = invocation.wait(timeout: .now() + .milliseconds(20))
             }

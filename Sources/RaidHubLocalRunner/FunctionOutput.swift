@@ -1,7 +1,7 @@
 import CLinuxEvents
 import Foundation
 
-/// An instance's stdout and stderr: one pipe the runner reads and copies to its own stderr, as
+/// An instance's stdout and stderr: one pipe the runner reads and copies to its log, as
 /// Lambda sends both to the function's log, so an invocation's lines can also be kept for the
 /// Invoke API's `LogType: Tail`.
 final class FunctionOutput: @unchecked Sendable {
@@ -10,12 +10,14 @@ final class FunctionOutput: @unchecked Sendable {
     private let readEnd: Int32
     private let writeEnd: Int32
     private let lock = NSLock()
+    private let log: LambdaLog
     /// Where the current invocation's output is also kept, when its caller asked for the tail.
     private var capture: LogTail?
 
     /// A new pipe; both ends close on exec, so no other child inherits them (one that held the
     /// write end would keep this pipe from ever ending).
-    init() throws {
+    init(log: LambdaLog) throws {
+        self.log = log
         var ends: [Int32] = [-1, -1]
         guard clinux_pipe_cloexec(&ends) == 0 else { throw TemplateError("cannot create a pipe for the function's output: errno \(errno)") }
         readEnd = ends[0]
@@ -61,7 +63,7 @@ final class FunctionOutput: @unchecked Sendable {
                 if count < 0 { return errno != EAGAIN }
                 if count == 0 { return true }
                 let chunk = UnsafeBufferPointer(rebasing: buffer[0..<count])
-                Console.error(chunk)
+                log.raw(chunk)
                 capture?.append(chunk)
             }
         }

@@ -7,6 +7,7 @@ public final class InstancePool: @unchecked Sendable {
     /// The function this pool runs.
     public let definition: FunctionDefinition
     private let log: LambdaLog
+    private let runnerLog: RunnerLog
     private let lock = NSLock()
     private var idle: [FunctionInstance] = []
     private var running = 0
@@ -36,9 +37,16 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     /// A pool for `definition` that writes Lambda's log lines to `log`.
-    public init(definition: FunctionDefinition, log: LambdaLog) {
+    public init(definition: FunctionDefinition, log: LambdaLog, runnerLog: RunnerLog = .silent) {
         self.definition = definition
         self.log = log
+        self.runnerLog = runnerLog
+    }
+
+    /// Starts an instance and keeps it idle, warm for the first call (`--warm-containers EAGER`).
+    public func startInstance() throws {
+        guard let instance = try acquire(by: nil) else { return }
+        passOn(.reuse(instance))
     }
 
     /// Runs one invocation to its end; blocks while every instance is busy. `traceId` is the
@@ -187,11 +195,13 @@ public final class InstancePool: @unchecked Sendable {
         if case .reuse(let instance) = grant {
             // A dead instance, or one of an older build, is replaced in the same slot.
             if instance.isAlive, instance.executableStamp == modified { return instance }
+            runnerLog.debug("\(definition.logicalId): replacing an instance: " + (instance.isAlive ? "its executable was rebuilt" : "it exited"))
             forget(instance)
             instance.terminate()
         }
         do {
-            let instance = try FunctionInstance(definition)
+            let instance = try FunctionInstance(definition, output: log)
+            runnerLog.debug("\(definition.logicalId): started an instance, pid \(instance.processIdentifier) (\(definition.executable.lastPathComponent))")
             let accepted = lock.withLock { () -> Bool in
                 guard !stopped else { return false }
                 instances[ObjectIdentifier(instance)] = instance

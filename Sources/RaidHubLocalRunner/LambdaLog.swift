@@ -1,18 +1,35 @@
 import Foundation
 
-/// Where the runner writes Lambda's own log lines (START, END, REPORT, timeouts): stderr by
-/// default, a collector in tests.
+/// Where the runner writes Lambda's own log lines (START, END, REPORT, timeouts) and the
+/// functions' output: stderr by default, a file with `--log-file`, a collector in tests.
 public struct LambdaLog: Sendable {
     private let write: @Sendable (String) -> Void
+    private let writeBytes: @Sendable (UnsafeBufferPointer<UInt8>) -> Void
 
-    /// A log that hands each line to `write`.
+    /// A log that hands each line to `write`; the functions' output goes to stderr.
     public init(write: @escaping @Sendable (String) -> Void) {
         self.write = write
+        self.writeBytes = { Console.error($0) }
+    }
+
+    private init(descriptor: Int32) {
+        write = { line in Console.write(line + "\n", to: descriptor) }
+        writeBytes = { Console.write(UnsafeRawBufferPointer($0), to: descriptor) }
     }
 
     /// The runner's standard error.
-    public static let standardError = LambdaLog { line in Console.error(line + "\n") }
+    public static let standardError = LambdaLog(descriptor: STDERR_FILENO)
+
+    /// `--log-file`: appended to, created if missing.
+    public static func file(_ path: String) throws -> LambdaLog {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw TemplateError("cannot open the log file \(path): errno \(errno)") }
+        return LambdaLog(descriptor: descriptor)
+    }
 
     /// Writes one line.
     public func line(_ text: String) { write(text) }
+
+    /// Writes a function's output as it came.
+    func raw(_ bytes: UnsafeBufferPointer<UInt8>) { writeBytes(bytes) }
 }

@@ -9,17 +9,27 @@ public final class LocalRunner: @unchecked Sendable {
     private let executablesDirectory: URL
     private let maximumInstances: Int?
     private let log: LambdaLog
+    /// The access and `--debug` lines.
+    public let runnerLog: RunnerLog
+    private let region: String?
+    private let debugger: FunctionDefinition.Debugger?
     private let lock = NSLock()
     private var pools: [String: InstancePool] = [:]
 
     /// A runner for `template`, with executables in `executablesDirectory`.
+    /// `log` takes Lambda's lines and the functions' output (`--log-file`), `runnerLog` the
+    /// runner's own (access lines, `--debug`).
     public init(template: SAMTemplate, environmentFile: EnvironmentFile, executablesDirectory: URL,
-                maximumInstances: Int? = nil, log: LambdaLog = .standardError) {
+                maximumInstances: Int? = nil, log: LambdaLog = .standardError, runnerLog: RunnerLog = .silent,
+                region: String? = nil, debugger: FunctionDefinition.Debugger? = nil) {
+        self.region = region
+        self.debugger = debugger
         self.template = template
         self.environmentFile = environmentFile
         self.executablesDirectory = executablesDirectory
         self.maximumInstances = maximumInstances
         self.log = log
+        self.runnerLog = runnerLog
     }
 
     /// The pool of `function`, created (with its env-file warnings logged) on first use.
@@ -33,12 +43,20 @@ public final class LocalRunner: @unchecked Sendable {
             }
             let (environment, warnings) = environmentFile.environment(for: function)
             warnings.forEach(log.line)
-            let definition = FunctionDefinition(
+            var definition = FunctionDefinition(
                 logicalId: function.logicalId, executable: executable, environment: environment,
                 timeoutSeconds: function.timeoutSeconds, memoryMB: function.memoryMB,
                 maximumInstances: maximumInstances ?? function.reservedConcurrency ?? 4, reservedConcurrency: function.reservedConcurrency,
                 loggingVariables: function.loggingVariables)
-            let pool = InstancePool(definition: definition, log: log)
+            if let region { definition.region = region }
+            if let debugger, template.function(named: debugger.function)?.logicalId == function.logicalId {
+                // One debugger port: one instance; a paused breakpoint must not end as a timeout.
+                definition.debugger = debugger
+                definition.maximumInstances = 1
+                definition.timeoutSeconds = 3600
+                runnerLog.debug("\(function.logicalId): runs under \(debugger.path) on 127.0.0.1:\(debugger.port); attach with `lldb` then `gdb-remote \(debugger.port)`")
+            }
+            let pool = InstancePool(definition: definition, log: log, runnerLog: runnerLog)
             pools[function.logicalId] = pool
             return pool
         }
@@ -51,6 +69,14 @@ public final class LocalRunner: @unchecked Sendable {
             throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
         }
         return try pool(for: function).invoke(event, traceId: traceId, clientContext: clientContext, tail: tail)
+    }
+
+    /// `--warm-containers EAGER`: starts one instance of every runnable function now, as SAM
+    /// starts their containers at boot; a function that cannot start is said and skipped.
+    public func startEveryFunction() {
+        for function in template.functions where function.notRunnable == nil {
+            do { try pool(for: function).startInstance() } catch { runnerLog.debug("\(function.logicalId): not started: \(error)"); log.line("\(function.logicalId): cannot start: \(error)") }
+        }
     }
 
     /// Stops every warm instance.

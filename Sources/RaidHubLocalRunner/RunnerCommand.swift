@@ -3,35 +3,16 @@ import Synchronization
 import RaidHubHTTP
 import RaidHubHTTPServer
 
-/// `local-runner`'s command line: `start-api` (the default), `invoke`, `start-lambda`.
+/// `local-runner`'s command line: `start-api` (the default), `invoke`, `start-lambda`, with SAM
+/// CLI's flags (`RunnerOptions`).
 public struct RunnerCommand {
-    enum Command: String {
-        case startAPI = "start-api"
-        case invoke
-        case startLambda = "start-lambda"
-    }
-
-    struct Options {
-        var command = Command.startAPI
-        var host = "127.0.0.1"
-        var port: UInt16?
-        var template = "template.yaml"
-        var envVars: String?
-        var maximumInstances: Int?
-        var function: String?
-        var event: String?
-        var help = false
-    }
-
-    struct UsageError: Error {
-        let message: String
-    }
+    typealias Options = RunnerOptions
 
     /// Runs the command line; returns the exit status (0 ok, 1 failure or function error, 2 usage).
     public static func main(_ arguments: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)  // a client or a reader that goes away must never end the runner
         let options: Options
-        do { options = try parse(arguments) } catch {
+        do { options = try Options.parse(arguments) } catch {
             Console.error("local-runner: \(error.message)\nRun 'local-runner --help' for usage.\n")
             return 2
         }
@@ -39,11 +20,16 @@ public struct RunnerCommand {
             Console.output(Array((help(options.command) + "\n").utf8))
             return 0
         }
+        options.notices.forEach { Console.error("local-runner: \($0)\n") }
         do {
             let runner = try makeRunner(options)
             switch options.command {
             case .invoke: return try invoke(runner, options)
-            case .startAPI: return try serve(runner, options, port: options.port ?? 3000, name: "start-api") { APIGatewayEmulator(runner: runner, host: $0).respond(to:) }
+            case .startAPI:
+                return try serve(runner, options, port: options.port ?? 3000, name: "start-api") { host in
+                    APIGatewayEmulator(runner: runner, host: host, staticDirectory: staticDirectory(options),
+                                       authorizersEnabled: !options.disableAuthorizer).respond(to:)
+                }
             case .startLambda: return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in LambdaInvokeEmulator(runner: runner).respond(to:) }
             }
         } catch {
@@ -52,52 +38,43 @@ public struct RunnerCommand {
         }
     }
 
-    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
-        var options = Options()
-        var rest = arguments[...]
-        if let first = rest.first, let command = Command(rawValue: first) {
-            options.command = command
-            rest = rest.dropFirst()
+    /// `--debugger-path` (the folder holding `lldb-server`, or the program), else the
+    /// toolchain's `lldb-server` beside `swift` on the PATH.
+    private static func debuggerPath(_ options: Options) throws -> String {
+        var candidates: [String] = []
+        if let given = options.debuggerPath { candidates = [given, given + "/lldb-server"] }
+        else {
+            candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/lldb-server" }
         }
-        while let argument = rest.popFirst() {
-            func value() throws(UsageError) -> String {
-                guard let value = rest.popFirst() else { throw UsageError(message: "\(argument) needs a value") }
-                return value
-            }
-            switch argument {
-            case "--help", "-h": options.help = true
-            case "--host" where options.command != .invoke: options.host = try value()
-            case "--port" where options.command != .invoke:
-                let text = try value()
-                guard let port = UInt16(text) else { throw UsageError(message: "--port must be a number from 0 to 65535, not '\(text)'") }
-                options.port = port
-            case "--template", "-t": options.template = try value()
-            case "--env-vars", "-n": options.envVars = try value()
-            case "--max-instances" where options.command != .invoke:
-                let text = try value()
-                guard let count = Int(text), count > 0 else { throw UsageError(message: "--max-instances must be a positive number") }
-                options.maximumInstances = count
-            case "--event" where options.command == .invoke, "-e" where options.command == .invoke: options.event = try value()
-            default:
-                if options.command == .invoke, options.function == nil, !argument.hasPrefix("-") {
-                    options.function = argument
-                } else {
-                    throw UsageError(message: "unknown argument '\(argument)' for \(options.command.rawValue)")
-                }
-            }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) && !$0.hasSuffix("/") }) else {
+            throw TemplateError("--debug-port needs lldb-server (it ships with the Swift toolchain); none found" + (options.debuggerPath.map { " at \($0)" } ?? " on the PATH"))
         }
-        if options.command == .invoke, options.function == nil, !options.help { throw UsageError(message: "invoke needs a FUNCTION") }
-        return options
+        return found
+    }
+
+    /// `--static-dir`, or SAM's default `public` when that folder exists.
+    private static func staticDirectory(_ options: Options) -> URL? {
+        let path = options.staticDirectory ?? "public"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// `--template`, else `template.yaml`, else `template.yml`, as SAM looks for it.
+    private static func templateURL(_ options: Options) -> URL {
+        if let path = options.template { return URL(fileURLWithPath: path) }
+        let yml = URL(fileURLWithPath: "template.yml")
+        return !FileManager.default.fileExists(atPath: "template.yaml") && FileManager.default.fileExists(atPath: yml.path) ? yml : URL(fileURLWithPath: "template.yaml")
     }
 
     private static func makeRunner(_ options: Options) throws -> LocalRunner {
-        let templateURL = URL(fileURLWithPath: options.template)
+        let templateURL = templateURL(options)
         guard FileManager.default.fileExists(atPath: templateURL.path) else {
             throw TemplateError("no template at \(templateURL.path) (run from the project folder, or pass --template FILE)")
         }
-        let template = try SAMTemplate.load(templateURL)
+        let template = try SAMTemplate.load(templateURL, parameterOverrides: options.parameterOverrides)
         let defaultEnvFile = templateURL.deletingLastPathComponent().appendingPathComponent("local-runner/env.json")
-        let envFile: EnvironmentFile
+        var envFile: EnvironmentFile
         if let path = options.envVars {
             envFile = try EnvironmentFile.load(URL(fileURLWithPath: path))
         } else if FileManager.default.fileExists(atPath: defaultEnvFile.path) {
@@ -105,9 +82,21 @@ public struct RunnerCommand {
         } else {
             envFile = EnvironmentFile()
         }
+        envFile.shell = ProcessInfo.processInfo.environment
+        envFile.warnings(for: template).forEach { Console.error("local-runner: \($0)\n") }
         let executables = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         try ExecutableBuilder.ensureBuilt(template.functions.filter { $0.notRunnable == nil }.map(\.executableName), in: executables, packageRoot: templateURL.deletingLastPathComponent())
-        return LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances)
+        if let name = options.debugFunction ?? (options.command == .invoke ? options.function : nil), options.debugPort != nil,
+           template.function(named: name) == nil {
+            throw TemplateError("--debug-function names '\(name)', which is not a function of the template")
+        }
+        let debugger = try options.debugPort.map { port in
+            FunctionDefinition.Debugger(path: try debuggerPath(options), port: port, arguments: options.debugArgs,
+                                        function: options.debugFunction ?? options.function ?? template.functions.first?.logicalId ?? "")
+        }
+        return LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances,
+                           log: try options.logFile.map(LambdaLog.file) ?? .standardError, runnerLog: RunnerLog(debug: options.debug),
+                           region: options.region, debugger: debugger)
     }
 
     private static func invoke(_ runner: LocalRunner, _ options: Options) throws -> Int32 {
@@ -116,10 +105,10 @@ public struct RunnerCommand {
         if let path = options.event, path != "-" {
             guard let data = FileManager.default.contents(atPath: path) else { throw TemplateError("cannot read the event file \(path)") }
             event = data
-        } else if options.event == "-" {
+        } else if options.event == "-" {  // SAM reads stdin when --event is "-"
             event = FileHandle.standardInput.readDataToEndOfFile()
         } else {
-            event = Data("{}".utf8)
+            event = Data("{}".utf8)  // no --event, or --no-event: SAM's empty event
         }
         let result = try runner.invoke(options.function ?? "", event: Array(event))
         switch result {
@@ -136,12 +125,15 @@ public struct RunnerCommand {
         _ runner: LocalRunner, _ options: Options, port: UInt16, name: String,
         handler: (String) -> HTTPServer.Handler
     ) throws -> Int32 {
-        let server = HTTPServer(host: options.host, port: port, handler: handler("\(options.host):\(port)"))
+        let authority = options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"
+        let server = HTTPServer(host: options.host, port: port, handler: handler(authority))
         let bound = try server.start()
-        Console.error("local-runner \(name): listening on http://\(options.host):\(bound)\n")
+        let base = "http://" + (options.host.contains(":") ? "[\(options.host)]" : options.host) + ":\(bound)"
+        Console.error("local-runner \(name): listening on \(base)\n")
         for route in runner.template.routes where name == "start-api" {
-            Console.error("  \(route.method) http://\(options.host):\(bound)\(route.path) -> \(route.functionId)\(route.authorizer.map { " (authorizer \($0.functionId))" } ?? "")\n")
+            Console.error("  \(route.method) \(base)\(route.isCatchAll ? "/*" : route.path) -> \(route.functionId)\(route.authorizer.map { " (authorizer \($0.functionId))" } ?? "")\n")
         }
+        if options.warmContainers == .eager { runner.startEveryFunction() }
         return waitForShutdown(server, runner)
     }
 
@@ -171,7 +163,7 @@ public struct RunnerCommand {
         return 128 + (received.withLock { $0.first } ?? SIGTERM)
     }
 
-    static func help(_ command: Command) -> String {
+    static func help(_ command: Options.Command) -> String {
         switch command {
         case .invoke:
             """

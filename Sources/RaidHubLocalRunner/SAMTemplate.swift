@@ -18,6 +18,8 @@ public struct SAMTemplate: Sendable, Equatable {
         public var reservedConcurrency: Int?
         /// `Environment.Variables`, with `!Ref` to parameters resolved where they have a value.
         public var environment: [String: String]
+        /// The parameter each variable written `!Ref Parameter` takes its value from.
+        public var parameterOf: [String: String] = [:]
         /// What Lambda sets from `LoggingConfig`: `AWS_LAMBDA_LOG_FORMAT`, and with the JSON
         /// format `AWS_LAMBDA_LOG_LEVEL` (its `ApplicationLogLevel`, INFO by default).
         public var loggingVariables: [String: String] = [:]
@@ -57,11 +59,12 @@ public struct SAMTemplate: Sendable, Equatable {
     public var cors: CORSConfiguration?
 
     /// Reads the template at `url`; what it cannot read is an error naming the file, line and column.
-    public static func load(_ url: URL) throws -> SAMTemplate {
+    /// `parameterOverrides` (`--parameter-overrides`) replace the parameters' defaults.
+    public static func load(_ url: URL, parameterOverrides: [String: String] = [:]) throws -> SAMTemplate {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw TemplateError("cannot read \(url.path)") }
         do {
-            return try SAMTemplate(YAMLReader.read(text))
+            return try SAMTemplate(YAMLReader.read(text), parameterOverrides: parameterOverrides)
         } catch let error as YAMLError {
             throw TemplateError("\(url.path):\(error.line):\(error.column): \(error.message)")
         } catch let error as TemplateError {
@@ -72,8 +75,15 @@ public struct SAMTemplate: Sendable, Equatable {
     /// Reads a parsed template. `Globals` are merged into each function and HTTP API as SAM
     /// merges them; an authorizer that cannot be resolved to a function of the template is an
     /// error, since serving its routes unprotected would be a silent misreading.
-    public init(_ root: YAMLNode) throws {
-        let parameters = Dictionary((root["Parameters"]?.entries ?? []).map { ($0.key, $0.value["Default"]?.text) }) { $1 }
+    public init(_ root: YAMLNode, parameterOverrides: [String: String] = [:]) throws {
+        var parameters = Dictionary((root["Parameters"]?.entries ?? []).map { ($0.key, $0.value["Default"]?.text) }) { $1 }
+        for (name, value) in parameterOverrides {
+            guard parameters[name] != nil else {
+                throw TemplateError("--parameter-overrides names '\(name)', which is not a parameter of the template"
+                    + (parameters.isEmpty ? "" : " (it has \(parameters.keys.sorted().joined(separator: ", ")))"))
+            }
+            parameters[name] = value
+        }
         let resources = root["Resources"]?.entries ?? []
         let functionIds = Set(resources.filter { $0.value["Type"]?.text == "AWS::Serverless::Function" }.map(\.key))
         let httpAPIs = try Self.httpAPIs(resources, globals: root["Globals"]?["HttpApi"], functionIds: functionIds, parameters: parameters)
@@ -85,10 +95,14 @@ public struct SAMTemplate: Sendable, Equatable {
             let metadata = resource.value["Metadata"]
             let executable = metadata?["DockerBuildTarget"]?.text ?? metadata?["DockerBuildArgs"]?["FUNCTION"]?.text
             var environment: [String: String] = [:]
+            var parameterOf: [String: String] = [:]
             for variable in properties?["Environment"]?["Variables"]?.entries ?? [] {
                 switch variable.value {
                 case .scalar(let text): environment[variable.key] = text ?? ""
-                case .tagged("!Ref", .scalar(let name?)): environment[variable.key] = (parameters[name] ?? nil) ?? ""
+                case let reference where Self.referencedResource(reference).map({ parameters[$0] != nil }) == true && reference.isRef:
+                    let name = Self.referencedResource(reference)!
+                    parameterOf[variable.key] = name
+                    environment[variable.key] = (parameters[name] ?? nil) ?? ""
                 default: environment[variable.key] = ""
                 }
             }
@@ -100,6 +114,7 @@ public struct SAMTemplate: Sendable, Equatable {
                 memoryMB: Int(properties?["MemorySize"]?.text ?? "") ?? 128,
                 reservedConcurrency: (properties?["ReservedConcurrentExecutions"]?.text).flatMap { Int($0) },
                 environment: environment,
+                parameterOf: parameterOf,
                 loggingVariables: Self.loggingVariables(properties?["LoggingConfig"])))
             for event in properties?["Events"]?.entries ?? [] {
                 let type = event.value["Type"]?.text
@@ -258,6 +273,12 @@ public struct TemplateError: Error, CustomStringConvertible, Equatable {
 }
 
 extension YAMLNode {
+    /// Whether this is `!Ref X` or `{Ref: X}`.
+    var isRef: Bool {
+        if case .tagged("!Ref", _) = self { return true }
+        return entries?.count == 1 && entries?.first?.key == "Ref"
+    }
+
     /// A resource's properties with `Globals`' merged in as SAM merges them: maps key by key
     /// (the resource's value wins), lists globals first then the resource's, anything else the
     /// resource's.

@@ -46,18 +46,21 @@ import Testing
         return folder
     }
 
-    /// Starts `local-runner start-api` in `folder` on a free port; waits until it listens.
-    static func start(in folder: URL, stderr: Pipe = Pipe()) throws -> (Process, UInt16) {
+    /// Starts `local-runner start-api` (or `arguments`, with `PORT` standing for a free port)
+    /// in `folder`; waits until it listens.
+    static func start(in folder: URL, stderr: Any = Pipe(), arguments: [String] = ["start-api", "--port", "PORT"],
+                      environment: [String: String]? = nil, host: String = "127.0.0.1") throws -> (Process, UInt16) {
         let port = UInt16.random(in: 20_000...60_000)
         let process = Process()
         process.executableURL = folder.appendingPathComponent("local-runner")
-        process.arguments = ["start-api", "--port", String(port)]
+        process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
         process.currentDirectoryURL = folder
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderr
+        if let environment { process.environment = environment }
         try process.run()
         for _ in 0..<100 {
-            if (try? RawConnection(port: port)) != nil { return (process, port) }
+            if (try? RawConnection(host: host, port: port)) != nil { return (process, port) }
             Thread.sleep(forTimeInterval: 0.05)
         }
         process.terminate()

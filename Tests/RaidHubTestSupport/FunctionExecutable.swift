@@ -28,6 +28,13 @@ public struct FunctionExecutable {
         public let stderr: String
         /// The exit status.
         public let status: Int32
+
+        /// A run that printed `stdout` and `stderr` and ended with `status`.
+        public init(stdout: String, stderr: String, status: Int32) {
+            self.stdout = stdout
+            self.stderr = stderr
+            self.status = status
+        }
     }
 
     /// Runs with `arguments`, exactly `environment`, and `input` on stdin.

@@ -9,17 +9,16 @@ public final class RawConnection {
     /// The socket.
     public let descriptor: Int32
 
-    /// Connects to 127.0.0.1:`port`; reads time out after 10 s.
-    public init(port: UInt16) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    /// Connects to `host` (an IPv4 or IPv6 address) and `port`; reads time out after 10 s.
+    public init(host: String = "127.0.0.1", port: UInt16) throws {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let info = found else { throw POSIXError(.EINVAL) }
+        defer { freeaddrinfo(info) }
+        descriptor = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
+        guard connect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw POSIXError(.ECONNREFUSED) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -41,6 +40,13 @@ public final class RawConnection {
             guard count > 0 else { return data }
             data += buffer[0..<count]
         }
+    }
+
+    /// What one read returns (empty when it times out or the server closed).
+    public func readSome() -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+        return count > 0 ? Array(buffer[0..<count]) : []
     }
 
     /// Sends `text` as is.

@@ -1,0 +1,225 @@
+import Foundation
+import RaidHubTestSupport
+import Testing
+
+/// `local-runner` driven as a developer used to `sam local` drives it: SAM's flags on a real
+/// process, the environment's precedence, one access line per request, `--debug`, `--log-file`,
+/// `--warm-containers EAGER` and a debugger on `--debug-port`.
+@Suite(.serialized) struct SAMHabitsTests {
+    /// A workspace whose `echo` function answers with the variables it was given, and says
+    /// "echo answering" on its stdout first; `/guarded` is behind a Lambda authorizer.
+    static func workspace() throws -> URL {
+        let folder = try RunnerProcessTests.workspace()
+        let echo = """
+            #!/usr/bin/env python3
+            import http.client, json, os
+            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
+            connection = http.client.HTTPConnection(host, int(port))
+            while True:
+                connection.request("GET", "/2018-06-01/runtime/invocation/next")
+                answer = connection.getresponse()
+                answer.read()
+                request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+                names = ["A", "B", "C", "SECRET", "STAGE", "AWS_REGION"]
+                print("echo answering", flush=True)
+                body = json.dumps({name: os.environ.get(name) for name in names}, sort_keys=True)
+                connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response",
+                                   body=json.dumps({"statusCode": 200, "body": body}).encode())
+                connection.getresponse().read()
+            """
+        try Data(echo.utf8).write(to: folder.appendingPathComponent("echo"))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("echo").path)
+        let template = """
+            Parameters:
+              Secret: {Type: String, NoEcho: true}
+              Stage: {Type: String, Default: dev}
+            Resources:
+              Api:
+                Type: AWS::Serverless::HttpApi
+                Properties:
+                  CorsConfiguration: {AllowOrigins: ['http://localhost:5173'], AllowMethods: [GET]}
+                  Auth:
+                    Authorizers:
+                      Gate: {FunctionArn: !GetAtt Gate.Arn, Identity: {Headers: [Authorization]}}
+              Echo:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Environment:
+                    Variables: {A: t, B: t, C: t, SECRET: !Ref Secret, STAGE: !Ref Stage}
+                  Events:
+                    Open: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /echo, Method: GET}}
+                    Guarded: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /guarded, Method: GET, Auth: {Authorizer: Gate}}}
+                Metadata: {DockerBuildArgs: {FUNCTION: echo}}
+              Gate:
+                Type: AWS::Serverless::Function
+                Metadata: {DockerBuildArgs: {FUNCTION: echo}}
+            """
+        try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
+        return folder
+    }
+
+    static func run(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> FunctionExecutable.Run {
+        var base = ProcessInfo.processInfo.environment
+        base.merge(environment) { $1 }
+        let process = Process()
+        process.executableURL = folder.appendingPathComponent("local-runner")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = base
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile(), errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return FunctionExecutable.Run(stdout: String(decoding: output, as: UTF8.self), stderr: String(decoding: errors, as: UTF8.self), status: process.terminationStatus)
+    }
+
+    /// The variables the function got, from its answer's body.
+    static func variables(_ stdout: String) throws -> [String: String?] {
+        let answer = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+        let body = try #require(answer["body"] as? String)
+        return try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]).mapValues { $0 as? String }
+    }
+
+    /// As SAM resolves a declared variable: the env file (Parameters, then the function's own
+    /// section, here named by its executable), else the shell, else the template; a NoEcho
+    /// parameter set by its name in Parameters; --parameter-overrides in both forms; --region.
+    @Test func resolvesTheEnvironmentAsSAMDoes() throws {
+        let folder = try Self.workspace()
+        let envFile = folder.appendingPathComponent("env.json")
+        try Data(#"{"Parameters": {"Secret": "from-the-env-file"}, "echo": {"A": "file"}}"#.utf8).write(to: envFile)
+        let run = try Self.run(["invoke", "Echo", "--env-vars=\(envFile.path)", "--parameter-overrides", "ParameterKey=Stage,ParameterValue=prod", "--region", "eu-west-1"],
+                               in: folder, environment: ["A": "shell", "B": "shell", "UNDECLARED": "shell"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Self.variables(run.stdout) == ["A": "file", "B": "shell", "C": "t", "SECRET": "from-the-env-file", "STAGE": "prod", "AWS_REGION": "eu-west-1"])
+        let short = try Self.run(["invoke", "Echo", "--parameter-overrides", "Stage=qa Secret=given", "--no-event"], in: folder)
+        #expect(try Self.variables(short.stdout)["STAGE"] == "qa")
+        #expect(try Self.variables(short.stdout)["SECRET"] == "given")
+        let typo = try Self.run(["invoke", "Echo", "--parameter-overrides", "Stgae=qa"], in: folder)
+        #expect(typo.status == 1)
+        #expect(typo.stderr.contains("--parameter-overrides names 'Stgae', which is not a parameter of the template (it has Secret, Stage)"))
+        try Data(#"{"Parameters": {"SECRT": "x"}, "Ehco": {"A": "x"}}"#.utf8).write(to: envFile)
+        let warned = try Self.run(["invoke", "Echo", "-n", envFile.path], in: folder)
+        #expect(warned.stderr.contains("env file: section 'Ehco' names no function of the template; did you mean 'Echo'?"))
+        #expect(warned.stderr.contains("env file: Parameters.SECRT is neither a variable nor a parameter any function uses; did you mean 'SECRET'?"))
+    }
+
+    /// `-p`, `--host` with a name or IPv6, `--flag=value`, and Docker's flags as no-ops.
+    @Test(arguments: [(["start-api", "-p", "PORT", "--host", "localhost", "--skip-pull-image"], "127.0.0.1"),
+                      (["start-api", "--port=PORT", "--host=::1", "--docker-network=x"], "::1")])
+    func servesWithSAMsServerFlags(arguments: [String], connectTo host: String) throws {
+        let folder = try Self.workspace()
+        let stderr = Pipe()
+        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr, arguments: arguments, host: host)
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(host: host, port: port)
+        client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 200)
+        kill(runner.processIdentifier, SIGINT)
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("is ignored: it steers Docker, and local-runner runs no containers"))
+    }
+
+    /// One access line per request, 404s, 401s and preflights included; `--debug` says why.
+    @Test func writesAnAccessLinePerRequestAndDebugLines() throws {
+        let folder = try Self.workspace()
+        let stderr = Pipe()
+        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr, arguments: ["start-api", "-p", "PORT", "--debug"])
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(port: port)
+        for (request, status) in [("GET /nope", 404), ("GET /guarded", 401), ("GET /echo", 200)] {
+            client.send("\(request) HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(client.readResponse()?.status == status)
+        }
+        client.send("OPTIONS /echo HTTP/1.1\r\nHost: t\r\nOrigin: http://localhost:5173\r\nAccess-Control-Request-Method: GET\r\n\r\n")
+        #expect(client.readResponse()?.status == 204)
+        kill(runner.processIdentifier, SIGINT)
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        let lines = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
+        let access = lines.filter { $0.hasPrefix("access ") }
+        #expect(access.count == 4, "\(lines)")
+        let pattern = #/access method=(\S+) path=(\S+) route=(-|"[^"]+") function=(\S+) status=(\d+) ms=\d+\.\d requestId=[0-9a-f-]{36}/#
+        let parsed = access.compactMap { try? pattern.wholeMatch(in: $0) }.map { "\($0.1) \($0.2) \($0.3) \($0.4) \($0.5)" }
+        #expect(parsed == [#"GET /nope - - 404"#, #"GET /guarded "GET /guarded" Echo 401"#, #"GET /echo "GET /echo" Echo 200"#,
+                           #"OPTIONS /echo "CORS preflight" - 204"#])
+        let debug = lines.filter { $0.hasPrefix("[debug ") }
+        #expect(debug.contains { $0.hasSuffix("GET /nope: no route matches; 404 as API Gateway answers") })
+        #expect(debug.contains { $0.contains("authorizer Gate not called: an identity source is missing or empty") })
+        #expect(debug.contains { $0.contains("Echo: started an instance, pid ") })
+        #expect(debug.contains { $0.contains("a CORS preflight, answered by the gateway") })
+    }
+
+    /// `--log-file`: Lambda's lines and the functions' output go to the file; access lines stay.
+    @Test func sendsRuntimeLogsToTheLogFile() throws {
+        let folder = try Self.workspace()
+        let logFile = folder.appendingPathComponent("runtime.log")
+        let stderr = Pipe()
+        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr, arguments: ["start-api", "-p", "PORT", "-l", logFile.path])
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(port: port)
+        client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 200)
+        kill(runner.processIdentifier, SIGINT)
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let logged = try String(contentsOf: logFile, encoding: .utf8)
+        #expect(logged.contains("START RequestId: ") && logged.contains("echo answering\n") && logged.contains("REPORT RequestId: "))
+        #expect(!said.contains("echo answering") && !said.contains("REPORT RequestId"))
+        #expect(said.contains("access method=GET path=/echo"))
+    }
+
+    /// `--warm-containers EAGER`: an instance of every function before the first request.
+    @Test func startsEveryFunctionAtBootWhenEager() throws {
+        let folder = try Self.workspace()
+        let (runner, _) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "--warm-containers", "EAGER"])
+        defer { if runner.isRunning { runner.terminate() } }
+        var children: [Int32] = []
+        for _ in 0..<50 where children.count < 2 {
+            Thread.sleep(forTimeInterval: 0.1)
+            children = RunnerProcessTests.children(of: runner.processIdentifier)
+        }
+        #expect(children.count == 2, "Echo and Gate, started with no request")
+        kill(runner.processIdentifier, SIGINT)
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+    }
+
+    /// `-d PORT --debug-function`: the function runs under lldb-server and answers only once a
+    /// debugger (here, gdb-remote packets over TCP, as lldb's `gdb-remote PORT` sends) continues it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/lldb-server") } == true,
+                   "lldb-server is not on the PATH"))
+    func runsTheDebuggedFunctionUnderLLDBServer() throws {
+        let folder = try Self.workspace()
+        try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("authorize-admin"), to: folder.appendingPathComponent("authorize-admin"))
+        let template = """
+            Resources:
+              Admin:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Environment: {Variables: {JWT_SECRET: 0123456789abcdef0123456789abcdef, ADMIN_CLIENT_SECRET: fedcba9876543210fedcba9876543210}}
+                  Events: {E: {Type: HttpApi, Properties: {Path: /admin, Method: POST}}}
+                Metadata: {DockerBuildTarget: authorize-admin}
+            """
+        try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
+        let debugPort = UInt16.random(in: 20_000...60_000)
+        let (runner, port) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "-d", String(debugPort), "--debug-function", "Admin"])
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(port: port)
+        client.setReadTimeout(milliseconds: 1500)
+        client.send("POST /admin HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
+        #expect(client.readResponse() == nil, "the function waits, stopped, for a debugger")
+        let debugger = try RawConnection(port: debugPort)
+        func packet(_ body: String) -> String { "$\(body)#" + String(format: "%02x", body.utf8.reduce(0) { ($0 + Int($1)) % 256 }) }
+        debugger.send(packet("QStartNoAckMode"))
+        debugger.setReadTimeout(milliseconds: 1000)
+        #expect(String(decoding: debugger.readSome(), as: UTF8.self).contains("$OK"))
+        debugger.send("+" + packet("c"))  // continue
+        client.setReadTimeout(milliseconds: 10_000)
+        let answer = client.readResponse()
+        #expect(answer?.status == 400, "authorize-admin's own answer to {}: \(String(describing: answer))")
+        kill(runner.processIdentifier, SIGINT)
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 15))
+    }
+}
