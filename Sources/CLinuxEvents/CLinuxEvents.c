@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <pthread.h>
 #include "CLinuxEvents.h"
 
 int clinux_accept_nonblocking(int listener) {
@@ -11,4 +12,8 @@ int clinux_accept_nonblocking(int listener) {
 
 int clinux_pipe_cloexec(int ends[2]) {
     return pipe2(ends, O_CLOEXEC);
+}
+
+void clinux_name_this_thread(const char *name) {
+    pthread_setname_np(pthread_self(), name);
 }

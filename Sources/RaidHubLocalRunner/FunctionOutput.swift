@@ -11,6 +11,8 @@ final class FunctionOutput: @unchecked Sendable {
     private let writeEnd: Int32
     private let lock = NSLock()
     private let log: LambdaLog
+    /// The reader threads' name, as /proc and debuggers show it.
+    static let threadName = "fn-output"
     /// Where the current invocation's output is also kept, when its caller asked for the tail.
     private var capture: LogTail?
 
@@ -30,7 +32,10 @@ final class FunctionOutput: @unchecked Sendable {
     /// output until the process and every copy of the write end are gone.
     func started() {
         close(writeEnd)
-        Thread { [self] in pump() }.start()
+        Thread { [self] in
+            clinux_name_this_thread(Self.threadName)
+            pump()
+        }.start()
     }
 
     /// Copies what the function has written so far, so it is in the log before the runner's

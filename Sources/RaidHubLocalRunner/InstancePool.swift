@@ -145,6 +145,11 @@ public final class InstancePool: @unchecked Sendable {
         stopping.forEach { $0.terminateAndWait() }
     }
 
+    /// Looks at the executable again on the next request (it was just rebuilt).
+    func forgetExecutableStamp() {
+        lock.withLock { stamp = nil }
+    }
+
     private func currentStamp() -> ExecutableStamp? {
         let now = ContinuousClock.now
         if let stamp = lock.withLock({ stamp }), now - stamp.checkedAt < .milliseconds(500) { return stamp.value }

@@ -79,6 +79,12 @@ public final class LocalRunner: @unchecked Sendable {
         }
     }
 
+    /// After `--watch` rebuilt the executables: every function replaces its instances on its
+    /// next request, without waiting for its half-second look at the executable.
+    func executablesRebuilt() {
+        lock.withLock { Array(pools.values) }.forEach { $0.forgetExecutableStamp() }
+    }
+
     /// Stops every warm instance.
     public func shutdown() {
         lock.withLock { Array(pools.values) }.forEach { $0.shutdown() }

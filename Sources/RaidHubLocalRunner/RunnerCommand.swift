@@ -3,6 +3,14 @@ import Synchronization
 import RaidHubHTTP
 import RaidHubHTTPServer
 
+extension Array where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
 /// `local-runner`'s command line: `start-api` (the default), `invoke`, `start-lambda`, with SAM
 /// CLI's flags (`RunnerOptions`).
 public struct RunnerCommand {
@@ -21,6 +29,7 @@ public struct RunnerCommand {
             return 0
         }
         options.notices.forEach { Console.error("local-runner: \($0)\n") }
+        if options.command == .fakeBungie { return serveFakeBungie(options) }
         do {
             let runner = try makeRunner(options)
             switch options.command {
@@ -31,11 +40,28 @@ public struct RunnerCommand {
                                        authorizersEnabled: !options.disableAuthorizer).respond(to:)
                 }
             case .startLambda: return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in LambdaInvokeEmulator(runner: runner).respond(to:) }
+            case .fakeBungie: return 2  // served above
             }
         } catch {
             Console.error("local-runner: \(error)\n")
             return 1
         }
+    }
+
+    /// `fake-bungie`: Bungie.net's sign-in endpoints, made up, until SIGINT or SIGTERM.
+    private static func serveFakeBungie(_ options: Options) -> Int32 {
+        let fake = FakeBungieNet()
+        let server = HTTPServer(host: options.host, port: options.port ?? 3002) { fake.respond(to: $0) }
+        do {
+            let port = try server.start()
+            Console.error("local-runner fake-bungie: Bungie.net's sign-in on http://\(options.host):\(port) (development only)\n"
+                + "  point authorize-bungie at it: BUNGIE_BASE_URL=http://127.0.0.1:\(port) (local-runner/env.json does)\n"
+                + "  the code picks the player: digits are its membership id; 'invalid' is refused\n")
+        } catch {
+            Console.error("local-runner: \(error)\n")
+            return 1
+        }
+        return waitForShutdown(server, nil)
     }
 
     /// `--debugger-path` (the folder holding `lldb-server`, or the program), else the
@@ -94,9 +120,15 @@ public struct RunnerCommand {
             FunctionDefinition.Debugger(path: try debuggerPath(options), port: port, arguments: options.debugArgs,
                                         function: options.debugFunction ?? options.function ?? template.functions.first?.logicalId ?? "")
         }
-        return LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances,
-                           log: try options.logFile.map(LambdaLog.file) ?? .standardError, runnerLog: RunnerLog(debug: options.debug),
-                           region: options.region, debugger: debugger)
+        let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances,
+                                 log: try options.logFile.map(LambdaLog.file) ?? .standardError, runnerLog: RunnerLog(debug: options.debug),
+                                 region: options.region, debugger: debugger)
+        if options.watch {
+            SourceWatcher(packageRoot: templateURL.deletingLastPathComponent().standardizedFileURL,
+                          products: template.functions.filter { $0.notRunnable == nil }.map(\.executableName).uniqued(),
+                          configuration: executables.lastPathComponent == "release" ? ["-c", "release"] : [], runner: runner).start()
+        }
+        return runner
     }
 
     private static func invoke(_ runner: LocalRunner, _ options: Options) throws -> Int32 {
@@ -140,7 +172,7 @@ public struct RunnerCommand {
     /// SIGINT or SIGTERM: stop accepting and let requests in flight finish for up to 10 s (a
     /// second signal ends that at once), then stop every instance, busy ones too, and wait for
     /// them to exit. The exit status is the shell's for the signal: 130 or 143.
-    private static func waitForShutdown(_ server: HTTPServer, _ runner: LocalRunner) -> Int32 {
+    private static func waitForShutdown(_ server: HTTPServer, _ runner: LocalRunner?) -> Int32 {
         let received = Mutex<[Int32]>([])
         let first = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
@@ -158,7 +190,7 @@ public struct RunnerCommand {
         Console.error("local-runner: stopping; requests in flight have 10 s to finish (signal again to stop now)\n")
         server.stop(grace: .seconds(10))
         server.waitUntilStopped()
-        runner.shutdown()
+        runner?.shutdown()
         sources.forEach { $0.cancel() }
         return 128 + (received.withLock { $0.first } ?? SIGTERM)
     }
@@ -167,18 +199,30 @@ public struct RunnerCommand {
         switch command {
         case .invoke:
             """
-            local-runner invoke FUNCTION [--event FILE | -] [--env-vars FILE] [--template FILE]
+            local-runner invoke FUNCTION [-e FILE | - | --no-event] [-n ENV_FILE] [-t TEMPLATE] [--parameter-overrides ...]
 
             Runs one invocation of FUNCTION (logical id or executable name) through the Lambda
             Runtime API, like `sam local invoke`: the response JSON on stdout, Lambda's log lines
-            and the function's own on stderr. Exit status 0 on a response, 1 on a function error,
-            crash, timeout or init error, 2 on a usage error. Without --event the event is {}.
+            and the function's own on stderr (or --log-file). Exit status 0 on a response, 1 on a
+            function error, crash, timeout or init error, 2 on a usage error. Without --event the
+            event is {}. SAM's flags work as in SAM (docs/sam-flags.md); -d PORT runs the function
+            under lldb-server for a debugger.
+            """
+        case .fakeBungie:
+            """
+            local-runner fake-bungie [--host 127.0.0.1] [-p 3002]
+
+            A made-up Bungie.net for trying sign-in locally: the OAuth token exchange and the
+            player's memberships. The authorization code picks the player (digits are its
+            membership id); the code 'invalid' is refused as an expired code is. local-runner/env.json
+            points authorize-bungie at http://127.0.0.1:3002. Development only.
             """
         case .startAPI, .startLambda:
             """
-            local-runner [start-api] [--host 127.0.0.1] [--port 3000] [--env-vars FILE] [--template FILE] [--max-instances N]
-            local-runner start-lambda [--host 127.0.0.1] [--port 3001] [--env-vars FILE] [--template FILE] [--max-instances N]
-            local-runner invoke FUNCTION [--event FILE | -] [--env-vars FILE] [--template FILE]
+            local-runner [start-api] [--host 127.0.0.1] [-p 3000] [-n ENV_FILE] [-t TEMPLATE] [--watch] [--debug] ...
+            local-runner start-lambda [--host 127.0.0.1] [-p 3001] [-n ENV_FILE] [-t TEMPLATE] ...
+            local-runner invoke FUNCTION [-e FILE | -] [-n ENV_FILE] [-t TEMPLATE] ...
+            local-runner fake-bungie [-p 3002]
 
             Runs the functions of template.yaml as Lambda would, with no container: each function's
             real executable serves the Lambda Runtime API; instances stay warm, up to N per function
@@ -192,10 +236,17 @@ public struct RunnerCommand {
                             integration timeout (TimeoutInMillis, 30 s). The default command.
               start-lambda  the Lambda Invoke API: POST /2015-03-31/functions/NAME/invocations.
               invoke        one invocation; see 'local-runner invoke --help'.
+              fake-bungie   a made-up Bungie.net for trying sign-in; see 'local-runner fake-bungie --help'.
 
-            The environment is the template's Environment.Variables, overridden by the SAM-format
-            env file (default local-runner/env.json, development-only values). Missing function
-            executables are built first (swift build --product NAME).
+            SAM CLI's flags work with SAM's meaning (docs/sam-flags.md lists every one); those that
+            only steer Docker are accepted and ignored. The runner's own: --max-instances N, and
+            --watch (rebuild the functions when their sources change and serve the new build; a
+            failed build keeps the last good one serving). --debug says why each request went where
+            it did; each request gets one access line on stderr.
+
+            The environment: the template's Environment.Variables, overridden by the shell, then by
+            the SAM-format env file (default local-runner/env.json, development-only values).
+            Missing function executables are built first (swift build --product NAME).
             """
         }
     }

@@ -41,12 +41,17 @@ public final class RunnerLog: Sendable {
     func access(_ entry: Access) {
         let milliseconds = String(format: "%.1f", entry.duration.milliseconds)
         if isTerminal {
-            let path = entry.path.count > 40 ? entry.path.prefix(39) + "…" : entry.path
-            let target = entry.function.map { "→ \($0)" + (entry.route.map { " (\($0))" } ?? "") } ?? "→ no route"
-            write("\(Self.clock()) \(Self.pad(entry.method, 7))\(Self.pad(String(path), 30))\(Self.pad(target, 44)) \(entry.status) \(Self.pad(milliseconds, 7, left: true)) ms  \(entry.requestId.prefix(8))")
+            let target = entry.function.map { "→ \($0)" + (entry.route.map { " (\($0))" } ?? "") } ?? "→ " + (entry.route ?? "no route")
+            write("\(Self.clock()) \(Self.pad(entry.method, 7))\(Self.pad(Self.cut(entry.path, 29), 30))\(Self.pad(Self.cut(target, 43), 44))"
+                + "\(entry.status) \(Self.pad(milliseconds, 7, left: true)) ms  \(entry.requestId.prefix(8))")
         } else {
             write("access method=\(entry.method) path=\(entry.path) route=\(entry.route.map { "\"\($0)\"" } ?? "-") function=\(entry.function ?? "-") status=\(entry.status) ms=\(milliseconds) requestId=\(entry.requestId)")
         }
+    }
+
+    /// `text`, or its first `width - 1` characters and "…".
+    private static func cut(_ text: String, _ width: Int) -> String {
+        text.count > width ? text.prefix(width - 1) + "…" : text
     }
 
     private static func pad(_ text: String, _ width: Int, left: Bool = false) -> String {

@@ -7,6 +7,7 @@ struct RunnerOptions {
         case startAPI = "start-api"
         case invoke
         case startLambda = "start-lambda"
+        case fakeBungie = "fake-bungie"
     }
 
     /// `--warm-containers`: start every function's instance at boot (EAGER) or on first use (LAZY).
@@ -68,6 +69,7 @@ struct RunnerOptions {
     }
 
     static let servers: Set<Command> = [.startAPI, .startLambda]
+    static let listeners: Set<Command> = [.startAPI, .startLambda, .fakeBungie]
 
     /// Every flag of SAM CLI's three commands, and the runner's own (`--max-instances`, `--watch`).
     static let flags: [Flag] = [
@@ -81,8 +83,8 @@ struct RunnerOptions {
         Flag(["--debugger-path"], value: true),
         Flag(["--debug-args"], value: true),
         Flag(["--region"], value: true),
-        Flag(["--host"], value: true, servers),
-        Flag(["--port", "-p"], value: true, servers),
+        Flag(["--host"], value: true, listeners),
+        Flag(["--port", "-p"], value: true, listeners),
         Flag(["--warm-containers"], value: true, servers),
         Flag(["--debug-function"], value: true, servers),
         Flag(["--max-instances"], value: true, servers),

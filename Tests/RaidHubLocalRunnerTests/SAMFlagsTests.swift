@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: [
         ("start-api --prot 3000", "unknown option '--prot' for start-api; did you mean '--port'?"),
-        ("start-ap", "unknown command 'start-ap'; did you mean 'start-api'?; the commands are start-api, invoke, start-lambda"),
+        ("start-ap", "unknown command 'start-ap'; did you mean 'start-api'?; the commands are start-api, invoke, start-lambda, fake-bungie"),
         ("invoke Fn --port 3000", "--port is not an option of invoke"),
         ("start-api --ssl-cert-file c.pem", "--ssl-cert-file is not supported: local-runner serves plain HTTP only; put a TLS proxy in front of it"),
         ("start-api --hook-name terraform", "--hook-name is not supported: local-runner reads SAM templates only, not Terraform projects"),
@@ -75,5 +75,25 @@ import Testing
         #expect(repeated.parameterOverrides == ["A": "1", "B": "2"])
         repeated = try RunnerOptions.parse(["start-api", "--parameter-overrides", "A=1 B=2"])
         #expect(repeated.parameterOverrides == ["A": "1", "B": "2"])
+    }
+}
+
+/// The access line on a terminal: short, aligned columns, whatever the path's length.
+@Suite struct AccessLineTests {
+    @Test func alignsColumnsOnATerminal() {
+        final class Lines: @unchecked Sendable { var all: [String] = [] }
+        let lines = Lines()
+        let log = RunnerLog(terminal: true) { lines.all.append($0) }
+        log.access(RunnerLog.Access(method: "GET", path: "/me", route: "GET /me", function: "WhoAmIFunction", status: 200,
+                                    duration: .microseconds(3_100), requestId: "0123abcd-0000-4000-8000-000000000000"))
+        log.access(RunnerLog.Access(method: "DELETE", path: "/a/much/longer/path/than/the/column/allows/for/sure", route: nil, function: nil,
+                                    status: 404, duration: .milliseconds(12), requestId: "89abcdef-0000-4000-8000-000000000000"))
+        #expect(lines.all.count == 2, "\(lines.all)")
+        let first = lines.all[0], second = lines.all[1]
+        #expect(first.contains("GET    /me") && first.contains("→ WhoAmIFunction (GET /me)") && first.hasSuffix(" 200     3.1 ms  0123abcd"))
+        #expect(second.contains("DELETE /a/much/longer/path/than/the… → no route") && second.hasSuffix(" 404    12.0 ms  89abcdef"), "\(second)")
+        // The status column starts at the same place on both lines.
+        #expect(first.range(of: " 200 ")?.lowerBound.utf16Offset(in: first) == second.range(of: " 404 ")?.lowerBound.utf16Offset(in: second))
+        #expect(!first.contains("0123abcd-0000"), "short: the request id's first block")
     }
 }

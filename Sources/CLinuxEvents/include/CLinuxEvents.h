@@ -12,3 +12,7 @@ int clinux_accept_nonblocking(int listener);
 /// pipe2(ends, O_CLOEXEC): both ends close on exec from the start, so a process spawned on
 /// another thread at the same moment cannot inherit them.
 int clinux_pipe_cloexec(int ends[2]);
+
+/// pthread_setname_np(pthread_self(), name): names the calling thread for /proc and debuggers
+/// (at most 15 characters).
+void clinux_name_this_thread(const char *name);

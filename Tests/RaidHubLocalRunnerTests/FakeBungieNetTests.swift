@@ -1,0 +1,44 @@
+import Foundation
+import RaidHubTestSupport
+import Testing
+
+/// `local-runner fake-bungie` beside `local-runner start-api`, as the README has a developer run
+/// them: the whole sign-in with Bungie, with no Bungie application.
+@Suite(.serialized) struct FakeBungieNetTests {
+    @Test func signsInThroughTheFakeBungieNet() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fake-bungie-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("local-runner"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("local-runner/local-runner"),
+                                                   withDestinationURL: FunctionExecutable.directory.appendingPathComponent("local-runner"))
+        try FileManager.default.copyItem(at: DevelopmentEnvironment.root.appendingPathComponent("template.yaml"), to: folder.appendingPathComponent("template.yaml"))
+        let runnerFolder = folder.appendingPathComponent("local-runner")
+        let (bungie, bungiePort) = try RunnerProcessTests.start(in: runnerFolder, arguments: ["fake-bungie", "-p", "PORT"])
+        defer { if bungie.isRunning { bungie.terminate() } }
+        // The project's env file, pointed at this fake (the README's runs on port 3002).
+        let envFile = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"), encoding: .utf8)
+        #expect(envFile.contains(#""BUNGIE_BASE_URL": "http://127.0.0.1:3002""#))
+        try Data(envFile.replacingOccurrences(of: "127.0.0.1:3002", with: "127.0.0.1:\(bungiePort)").utf8).write(to: runnerFolder.appendingPathComponent("env.json"))
+        let (api, apiPort) = try RunnerProcessTests.start(in: runnerFolder, arguments: ["start-api", "-p", "PORT", "-t", "../template.yaml"])
+        defer { if api.isRunning { api.terminate() } }
+        let client = try RawConnection(port: apiPort)
+        func signIn(_ code: String) -> (status: Int, headers: [String: String], body: String)? {
+            let body = #"{"code":"\#(code)"}"#
+            client.send("POST /authorize/bungie HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            return client.readResponse()
+        }
+        let signedIn = try #require(signIn("4242"))
+        #expect(signedIn.status == 200, "\(signedIn.body)")
+        let token = try #require(signedIn.body.firstMatch(of: /"value":"([^"]+)"/)?.1)
+        let payload = String(token.split(separator: ".")[1]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let claims = String(decoding: try #require(Data(base64Encoded: payload + String(repeating: "=", count: (4 - payload.count % 4) % 4))), as: UTF8.self)
+        #expect(claims.contains(#""bungieMembershipId":"4242""#), "\(claims)")
+        #expect(claims.contains("4611686018488107374"))
+        let refused = try #require(signIn("invalid"))
+        #expect(refused.status == 403)
+        #expect(refused.body.contains("InvalidAuthorizationCodeError"))
+        for process in [api, bungie] {
+            kill(process.processIdentifier, SIGINT)
+            #expect(RunnerProcessTests.waitForExit(process, seconds: 10))
+        }
+    }
+}
