@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaidHubLocalRunner
+import RaidHubTestSupport
 import Testing
 
 /// SAM CLI's flags as `local-runner` reads them: every form of every flag it honours, Docker's
@@ -38,6 +39,37 @@ import Testing
         #expect(try parse("invoke Fn --no-event").noEvent)
         #expect(try parse("start-lambda --port=3002").command == .startLambda)
         #expect(try parse("").command == .startAPI, "start-api is the default")
+    }
+
+    /// Every name of every flag, in each command that has it, long form with `=` too: honoured,
+    /// noticed, or refused with its reason; never "unknown".
+    @Test(arguments: RunnerOptions.flags.flatMap { flag in flag.names.map { (flag, $0) } }.map { "\($0.1)" })
+    func knowsEveryFlagOfEveryCommand(name: String) throws {
+        let flag = try #require(RunnerOptions.flags.first { $0.names.contains(name) })
+        for command in flag.commands {
+            var arguments = [command.rawValue] + (command == .invoke ? ["Fn"] : [])
+            let numeric: Set<String> = ["--port", "-p", "--debug-port", "-d", "--max-instances"]
+            let value = numeric.contains(name) ? "3100" : name == "--warm-containers" ? "EAGER" : name == "--parameter-overrides" ? "A=1" : "x"
+            arguments += flag.takesValue ? [name, value] : [name]
+            if case .refused(let reason) = flag.kind {
+                #expect(throws: RunnerOptions.UsageError.self) { try RunnerOptions.parse(arguments) }
+                #expect(!reason.isEmpty)
+                continue
+            }
+            let options = try RunnerOptions.parse(arguments)
+            if case .supported = flag.kind { #expect(options.notices.isEmpty, "\(arguments)") } else { #expect(options.notices.count == 1, "\(arguments)") }
+            if flag.takesValue, name.hasPrefix("--") {
+                #expect(try RunnerOptions.parse([command.rawValue] + (command == .invoke ? ["Fn"] : []) + ["\(name)=\(value)"]).notices == options.notices)
+            }
+        }
+    }
+
+    /// docs/sam-flags.md lists every flag the runner knows.
+    @Test func theFlagsTableListsEveryFlag() throws {
+        let table = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("docs/sam-flags.md"), encoding: .utf8)
+        for flag in RunnerOptions.flags {
+            for name in flag.names { #expect(table.contains("`\(name)") || table.contains(", \(name)") || table.contains(" \(name)"), "\(name)") }
+        }
     }
 
     @Test func acceptsDockerOnlyFlagsWithANotice() throws {

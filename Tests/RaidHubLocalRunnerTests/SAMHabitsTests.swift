@@ -106,6 +106,17 @@ import Testing
         #expect(warned.stderr.contains("env file: Parameters.SECRT is neither a variable nor a parameter any function uses; did you mean 'SECRET'?"))
     }
 
+    /// A template the runner would misread stops it, naming the file and the reason.
+    @Test func stopsOnAnAuthorizerItCannotResolve() throws {
+        let folder = try Self.workspace()
+        let template = folder.appendingPathComponent("template.yaml")
+        let text = try String(contentsOf: template, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "!GetAtt Gate.Arn", with: "arn:aws:lambda:us-east-1:123456789012:function:gate").utf8).write(to: template)
+        let run = try Self.run(["start-api", "-p", "0"], in: folder)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\(template.path): Api's authorizer Gate: FunctionArn does not name a function of the template"), "\(run.stderr)")
+    }
+
     /// `-p`, `--host` with a name or IPv6, `--flag=value`, and Docker's flags as no-ops.
     @Test(arguments: [(["start-api", "-p", "PORT", "--host", "localhost", "--skip-pull-image"], "127.0.0.1"),
                       (["start-api", "--port=PORT", "--host=::1", "--docker-network=x"], "::1")])
