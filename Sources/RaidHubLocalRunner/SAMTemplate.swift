@@ -68,7 +68,8 @@ public struct SAMTemplate: Sendable, Equatable {
         } catch let error as YAMLError {
             throw TemplateError("\(url.path):\(error.line):\(error.column): \(error.message)")
         } catch let error as TemplateError {
-            throw TemplateError("\(url.path): \(error.description)")
+            let place = error.keyPaths.lazy.compactMap { TemplateLocator(text).position(of: $0) }.first
+            throw TemplateError("\(url.path):" + (place.map { "\($0.line):\($0.column):" } ?? "") + " \(error.description)")
         }
     }
 
@@ -99,10 +100,11 @@ public struct SAMTemplate: Sendable, Equatable {
             for variable in properties?["Environment"]?["Variables"]?.entries ?? [] {
                 switch variable.value {
                 case .scalar(let text): environment[variable.key] = text ?? ""
-                case let reference where Self.referencedResource(reference).map({ parameters[$0] != nil }) == true && reference.isRef:
-                    let name = Self.referencedResource(reference)!
+                case let reference where reference.isRef:
+                    // A parameter's value (its default or an override); a resource's is not known locally.
+                    guard let name = Self.referencedResource(reference), let value = parameters[name] else { environment[variable.key] = ""; continue }
                     parameterOf[variable.key] = name
-                    environment[variable.key] = (parameters[name] ?? nil) ?? ""
+                    environment[variable.key] = value ?? ""
                 default: environment[variable.key] = ""
                 }
             }
@@ -123,7 +125,7 @@ public struct SAMTemplate: Sendable, Equatable {
                 let path = eventProperties?["Path"]?.text, method = eventProperties?["Method"]?.text
                 let catchAll = type == "HttpApi" && (path == nil && method == nil || path == Route.catchAll)
                 guard catchAll || path != nil && method != nil else {
-                    throw TemplateError("\(resource.key)'s event \(event.key) needs both Path and Method")
+                    throw TemplateError("\(resource.key)'s event \(event.key) needs both Path and Method", at: ["Resources", resource.key, "Properties", "Events", event.key])
                 }
                 var authorizer: LambdaAuthorizer?
                 if type == "Api" {
@@ -131,12 +133,14 @@ public struct SAMTemplate: Sendable, Equatable {
                     let name = eventProperties?["Auth"]?["Authorizer"]?.text ?? (restDefaultAuthorizers[apiId] ?? nil)
                     if let name, name != "NONE" {
                         throw TemplateError("\(resource.key)'s event \(event.key) is guarded by the REST API authorizer '\(name)', which local-runner "
-                            + "does not emulate (it would be served unprotected): use an HttpApi event, or Auth: {Authorizer: NONE}")
+                            + "does not emulate (it would be served unprotected): use an HttpApi event, or Auth: {Authorizer: NONE}",
+                            at: ["Resources", resource.key, "Properties", "Events", event.key])
                     }
                 } else {
                     let apiId = try eventProperties?["ApiId"].map { node throws -> String in
                         guard let id = Self.referencedResource(node), httpAPIs.apis[id] != nil else {
-                            throw TemplateError("\(resource.key)'s event \(event.key) names an ApiId that is not an AWS::Serverless::HttpApi of the template")
+                            throw TemplateError("\(resource.key)'s event \(event.key) names an ApiId that is not an AWS::Serverless::HttpApi of the template",
+                                                at: ["Resources", resource.key, "Properties", "Events", event.key, "Properties", "ApiId"])
                         }
                         return id
                     } ?? HTTPAPIs.implicit
@@ -146,7 +150,8 @@ public struct SAMTemplate: Sendable, Equatable {
                     case "NONE": authorizer = nil
                     case let name?:
                         guard let named = authorizers[name] else {
-                            throw TemplateError("\(resource.key)'s event \(event.key) uses authorizer '\(name)', which \(apiId) does not define")
+                            throw TemplateError("\(resource.key)'s event \(event.key) uses authorizer '\(name)', which \(apiId) does not define",
+                                                at: ["Resources", resource.key, "Properties", "Events", event.key, "Properties", "Auth", "Authorizer"])
                         }
                         authorizer = named
                     }
@@ -188,18 +193,24 @@ public struct SAMTemplate: Sendable, Equatable {
             let properties = YAMLNode.mergedAsSAM(globals: globals, resource: own)
             let auth = properties?["Auth"]
             var authorizers: [String: LambdaAuthorizer] = [:]
+            // Where an authorizer's setting is written: the API's own properties, or Globals.
+            let places = { (keys: [String]) in [["Resources", id, "Properties", "Auth"] + keys, ["Globals", "HttpApi", "Auth"] + keys] }
             for entry in auth?["Authorizers"]?.entries ?? [] {
                 if entry.value["JwtConfiguration"] != nil {
-                    throw TemplateError("\(id)'s authorizer \(entry.key) is a JWT authorizer, which local-runner does not emulate")
+                    throw TemplateError("\(id)'s authorizer \(entry.key) is a JWT authorizer, which local-runner does not emulate",
+                                        at: places(["Authorizers", entry.key, "JwtConfiguration"]))
                 }
                 guard let target = entry.value["FunctionArn"].flatMap(referencedResource), functionIds.contains(target) else {
                     throw TemplateError("\(id)'s authorizer \(entry.key): FunctionArn does not name a function of the template "
-                        + "(write !GetAtt Function.Arn, !GetAtt [Function, Arn], Fn::GetAtt or !Sub \"${Function.Arn}\")")
+                        + "(write !GetAtt Function.Arn, !GetAtt [Function, Arn], Fn::GetAtt or !Sub \"${Function.Arn}\")",
+                                        at: places(["Authorizers", entry.key, "FunctionArn"]) + places(["Authorizers", entry.key]))
                 }
                 authorizers[entry.key] = LambdaAuthorizer(entry.value, functionId: target)
             }
             if let name = auth?["DefaultAuthorizer"]?.text {
-                guard let authorizer = authorizers[name] else { throw TemplateError("\(id)'s DefaultAuthorizer '\(name)' is not one of its Authorizers") }
+                guard let authorizer = authorizers[name] else {
+                    throw TemplateError("\(id)'s DefaultAuthorizer '\(name)' is not one of its Authorizers", at: places(["DefaultAuthorizer"]))
+                }
                 authorizers[HTTPAPIs.defaultAuthorizer] = authorizer
             }
             found.apis[id] = authorizers
@@ -266,9 +277,17 @@ public struct SAMTemplate: Sendable, Equatable {
 public struct TemplateError: Error, CustomStringConvertible, Equatable {
     /// The reason.
     public let description: String
+    /// Where in the template the problem is written, as key paths to try in turn.
+    let keyPaths: [[String]]
 
-    init(_ description: String) {
+    init(_ description: String, at keyPaths: [String]...) {
         self.description = description
+        self.keyPaths = keyPaths
+    }
+
+    init(_ description: String, at keyPaths: [[String]]) {
+        self.description = description
+        self.keyPaths = keyPaths
     }
 }
 

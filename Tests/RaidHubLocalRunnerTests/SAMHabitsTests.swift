@@ -114,7 +114,8 @@ import Testing
         try Data(text.replacingOccurrences(of: "!GetAtt Gate.Arn", with: "arn:aws:lambda:us-east-1:123456789012:function:gate").utf8).write(to: template)
         let run = try Self.run(["start-api", "-p", "0"], in: folder)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("\(template.path): Api's authorizer Gate: FunctionArn does not name a function of the template"), "\(run.stderr)")
+        // Line 11, column 18 of the template: where Gate's FunctionArn is written.
+        #expect(run.stderr.contains("\(template.path):11:18: Api's authorizer Gate: FunctionArn does not name a function of the template"), "\(run.stderr)")
     }
 
     /// `-p`, `--host` with a name or IPv6, `--flag=value`, and Docker's flags as no-ops.

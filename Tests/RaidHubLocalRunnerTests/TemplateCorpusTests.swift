@@ -22,8 +22,8 @@ import Testing
         "06-globals-httpapi.yaml": .success((2, ["GET /notes -> Notes [TokenAuthorizer]", "GET /ping -> Notes", "POST /notes -> Notes [TokenAuthorizer]"])),
         "07-default-route.yaml": .success((2, ["ANY $default -> Site", "GET /health -> Health"])),
         "08-rest-api.yaml": .success((2, ["ANY /{proxy+} -> Implicit (1.0)", "GET /hello -> Hello (1.0)", "POST /hello/{name} -> Hello (1.0)"])),
-        "09-rest-api-authorizer.yaml": .failure(Refusal("Secret's event Get is guarded by the REST API authorizer 'Token'")),
-        "10-jwt-authorizer.yaml": .failure(Refusal("Api's authorizer Cognito is a JWT authorizer")),
+        "09-rest-api-authorizer.yaml": .failure(Refusal(":23:9: Secret's event Get is guarded by the REST API authorizer 'Token'")),
+        "10-jwt-authorizer.yaml": .failure(Refusal(":18:13: Api's authorizer Cognito is a JWT authorizer")),
         "11-step-functions.yaml": .success((2, [])),
         "12-sqs-worker.yaml": .success((1, [])),
         "13-multiline-strings.yaml": .success((1, ["POST /render -> Renderer"])),
@@ -67,7 +67,7 @@ import Testing
                 _ = try SAMTemplate.load(url)
             } throws: { error in
                 let message = String(describing: error)
-                return message.hasPrefix(url.path + ": ") && message.contains(refusal.words)
+                return message.hasPrefix(url.path + ":") && message.contains(refusal.words)
             }
         }
     }
@@ -123,11 +123,11 @@ import Testing
     @Test(arguments: [
         ("Resources:\n  A: [1, 2\n", ":2:6: unclosed flow collection"),
         ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        Authorizers:\n          L: {FunctionArn: arn:aws:lambda:us-east-1:1:function:elsewhere}\n",
-         "Api's authorizer L: FunctionArn does not name a function of the template"),
+         ":7:15: Api's authorizer L: FunctionArn does not name a function of the template"),
         ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /x, Method: GET, Auth: {Authorizer: Typo}}}\n",
-         "F's event E uses authorizer 'Typo', which Api does not define"),
+         ":8:88: F's event E uses authorizer 'Typo', which Api does not define"),
         ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {ApiId: !Ref Nope, Path: /x, Method: GET}}\n",
-         "F's event E names an ApiId that is not an AWS::Serverless::HttpApi of the template"),
+         ":6:41: F's event E names an ApiId that is not an AWS::Serverless::HttpApi of the template"),
     ])
     func refusesWhatItCannotResolve(text: String, words: String) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
