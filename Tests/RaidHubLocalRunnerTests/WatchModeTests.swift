@@ -77,7 +77,7 @@ import Testing
         try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("local-runner"), to: binaries.appendingPathComponent("local-runner"))
         try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("local-runner"), withDestinationURL: binaries.appendingPathComponent("local-runner"))
         let stderr = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: stderr.path, contents: nil))
         let log = try FileHandle(forWritingTo: stderr)
         let (runner, port) = try RunnerProcessTests.start(in: root, stderr: log, arguments: ["start-api", "-p", "PORT", "--watch"])
         defer { if runner.isRunning { runner.terminate() } }
