@@ -156,9 +156,16 @@ public struct SAMTemplate: Sendable, Equatable {
                         authorizer = named
                     }
                 }
+                let timeout = try eventProperties?["TimeoutInMillis"]?.text.map { text throws -> Int in
+                    // API Gateway's range: 50 ms to 30 s (29 s for REST APIs without a quota increase).
+                    guard let milliseconds = Int(text), (50...30_000).contains(milliseconds) else {
+                        throw TemplateError("\(resource.key)'s event \(event.key): TimeoutInMillis must be 50 to 30000, not '\(text)'",
+                                            at: ["Resources", resource.key, "Properties", "Events", event.key, "Properties", "TimeoutInMillis"])
+                    }
+                    return milliseconds
+                }
                 routes.append(Route(method: catchAll ? "ANY" : method!.uppercased(), path: catchAll ? Route.catchAll : path!, functionId: resource.key,
-                                    payloadVersion2: type == "HttpApi", authorizer: authorizer,
-                                    integrationTimeoutMilliseconds: (eventProperties?["TimeoutInMillis"]?.text).flatMap { Int($0) }))
+                                    payloadVersion2: type == "HttpApi", authorizer: authorizer, integrationTimeoutMilliseconds: timeout))
             }
         }
         self.functions = functions

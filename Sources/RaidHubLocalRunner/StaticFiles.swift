@@ -13,9 +13,10 @@ struct StaticFiles: Sendable {
     /// The file at the request's path, or nil (then the gateway's 404).
     func answer(_ request: HTTPRequest) -> HTTPResponse? {
         guard request.method == "GET" || request.method == "HEAD" else { return nil }
-        let relative = request.path.split(separator: "/").map(String.init)
-        guard !relative.contains(where: { $0 == ".." || $0.hasPrefix(".") }) else { return nil }
-        var file = relative.reduce(root) { $0.appendingPathComponent($1.removingPercentEncoding ?? $1) }
+        // Decoded before it is checked, so "%2e%2e" is a ".." too; hidden files are never served.
+        let relative = request.path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        guard !relative.contains(where: { $0.hasPrefix(".") || $0.contains("/") }) else { return nil }
+        var file = relative.reduce(root) { $0.appendingPathComponent($1) }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), isDirectory.boolValue {
             file = file.appendingPathComponent("index.html")

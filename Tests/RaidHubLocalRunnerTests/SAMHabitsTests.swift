@@ -164,6 +164,32 @@ import Testing
         #expect(debug.contains { $0.contains("a CORS preflight, answered by the gateway") })
     }
 
+    /// `-s/--static-dir` serves files no route takes, nothing outside the folder;
+    /// `--disable-authorizer` serves guarded routes without their authorizer.
+    @Test func servesStaticFilesAndCanDisableAuthorizers() throws {
+        let folder = try Self.workspace()
+        let web = folder.appendingPathComponent("web")
+        try FileManager.default.createDirectory(at: web, withIntermediateDirectories: true)
+        try Data("<h1>hi</h1>".utf8).write(to: web.appendingPathComponent("index.html"))
+        try Data("body{}".utf8).write(to: web.appendingPathComponent("site.css"))
+        try Data("secret".utf8).write(to: web.appendingPathComponent(".env"))
+        let (runner, port) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "-s", "web", "--disable-authorizer"])
+        defer { if runner.isRunning { runner.terminate() } }
+        let client = try RawConnection(port: port)
+        func get(_ path: String) -> (status: Int, headers: [String: String], body: String)? {
+            client.send("GET \(path) HTTP/1.1\r\nHost: t\r\n\r\n")
+            return client.readResponse()
+        }
+        #expect(get("/")?.body == "<h1>hi</h1>")
+        let css = get("/site.css")
+        #expect(css?.body == "body{}")
+        #expect(css?.headers["content-type"] == "text/css; charset=utf-8")
+        for path in ["/.env", "/%2e%2e/template.yaml", "/../template.yaml", "/missing.js"] { #expect(get(path)?.status == 404, "\(path)") }
+        #expect(get("/guarded")?.status == 200, "no authorizer, so no 401 for the missing header")
+        kill(runner.processIdentifier, SIGINT)
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+    }
+
     /// `--log-file`: Lambda's lines and the functions' output go to the file; access lines stay.
     @Test func sendsRuntimeLogsToTheLogFile() throws {
         let folder = try Self.workspace()

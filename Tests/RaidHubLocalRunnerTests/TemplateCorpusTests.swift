@@ -128,6 +128,8 @@ import Testing
          ":8:88: F's event E uses authorizer 'Typo', which Api does not define"),
         ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {ApiId: !Ref Nope, Path: /x, Method: GET}}\n",
          ":6:41: F's event E names an ApiId that is not an AWS::Serverless::HttpApi of the template"),
+        ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {Path: /x, Method: GET, TimeoutInMillis: 0}}\n",
+         ":6:64: F's event E: TimeoutInMillis must be 50 to 30000, not '0'"),
     ])
     func refusesWhatItCannotResolve(text: String, words: String) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
