@@ -28,7 +28,7 @@ public struct APIGatewayEmulator: Sendable {
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let started = ContinuousClock.now
         var access = RunnerLog.Access(method: request.method, path: request.path, route: nil, function: nil, status: 0, duration: .zero,
-                                      requestId: UUID().uuidString.lowercased())
+                                      requestId: "")
         let response: HTTPResponse
         if let cors = runner.template.cors, let preflight = cors.preflight(request) {
             runner.runnerLog.debug("\(request.method) \(request.path): a CORS preflight, answered by the gateway from CorsConfiguration")
@@ -40,6 +40,7 @@ public struct APIGatewayEmulator: Sendable {
             response = route(request, &access)
         }
         access.status = response.status
+        if access.requestId.isEmpty { access.requestId = LocalIdentifier.uuid() }  // answered by the gateway alone
         access.duration = ContinuousClock.now - started
         runner.runnerLog.access(access)
         return response

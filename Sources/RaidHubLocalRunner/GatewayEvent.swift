@@ -8,7 +8,7 @@ struct GatewayEvent {
     let request: HTTPRequest
     let route: SAMTemplate.Route
     let pathParameters: [String: String]
-    let requestId = UUID().uuidString.lowercased()
+    let requestId = LocalIdentifier.uuid()
     let sourceIP: String
     let host: String
 

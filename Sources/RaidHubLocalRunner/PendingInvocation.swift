@@ -24,11 +24,7 @@ final class PendingInvocation: @unchecked Sendable {
 
     /// `Root=1-{time, 8 hex digits}-{24 random hex digits};Sampled=0`, X-Ray's trace id form.
     static func newTraceId() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let time = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)), radix: 16)
-        let high = String(generator.next() >> 32, radix: 16), low = String(generator.next(), radix: 16)
-        let random = String(repeating: "0", count: 8 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
-        return "Root=1-\(String(repeating: "0", count: 8 - time.count))\(time)-\(random);Sampled=0"
+        LocalIdentifier.traceId(seconds: Int(Date().timeIntervalSince1970))
     }
 
     /// Records how it ended; false when it had already ended (a second answer is refused).

@@ -16,3 +16,14 @@ import Testing
         }
     }
 }
+
+/// The runner's request and trace ids: Lambda's forms, and no repeats.
+@Suite struct LocalIdentifierTests {
+    @Test func drawsVersion4UUIDsAndXRayTraceIdsWithoutRepeats() {
+        let ids = (0..<100_000).map { _ in LocalIdentifier.uuid() }
+        #expect(Set(ids).count == ids.count)
+        let malformed = ids.prefix(1000).filter { $0.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) == nil }
+        #expect(malformed.isEmpty, "\(malformed)")
+        #expect(LocalIdentifier.traceId(seconds: 0x5759_e988).wholeMatch(of: /Root=1-5759e988-[0-9a-f]{24};Sampled=0/) != nil)
+    }
+}
