@@ -1,3 +1,4 @@
+import CLinuxEvents
 import Foundation
 import RaidHubHTTP
 import Synchronization
@@ -126,7 +127,9 @@ public final class HTTPServer: @unchecked Sendable {
             $0.wake = loop.wakeDescriptor
             $0.running = true
         }
+        let name = if case .deferred = work { "http-deferred" } else { "http-loop" }
         let thread = Thread { [self] in
+            clinux_name_this_thread(name)  // for /proc, perf and debuggers
             loop.run()
             control.withLock {
                 $0.running = false

@@ -1,3 +1,4 @@
+import CLinuxEvents
 import Foundation
 
 /// At most `limit` threads running blocking jobs in arrival order. Threads start only when every
@@ -24,7 +25,10 @@ final class WorkerPool: @unchecked Sendable {
             condition.signal()
         } else if threads < limit {
             threads += 1
-            let thread = Thread { [self] in work() }
+            let thread = Thread { [self] in
+                clinux_name_this_thread("http-worker")
+                work()
+            }
             thread.stackSize = 512 * 1024
             thread.start()
         }
