@@ -28,18 +28,24 @@ final class SourceWatcher: @unchecked Sendable {
         Thread { [self] in
             while true {
                 Thread.sleep(forTimeInterval: 0.5)
-                let now = sources()
-                guard now != fingerprint else { continue }
+                guard sources() != fingerprint else { continue }
                 Thread.sleep(forTimeInterval: 0.3)  // an editor's save may take more than one write
+                let previous = fingerprint
                 fingerprint = sources()
-                rebuild(changed: Set(now.keys).symmetricDifference(fingerprint.keys).union(now.filter { fingerprint[$0.key] != $0.value }.map(\.key)))
+                rebuild(changed: Self.changes(from: previous, to: fingerprint))
             }
         }.start()
     }
 
+    /// The files added, removed or modified between two looks.
+    static func changes(from old: [String: Int], to new: [String: Int]) -> Set<String> {
+        Set(old.keys).symmetricDifference(new.keys).union(new.filter { old[$0.key] != $0.value }.map(\.key))
+    }
+
     private func rebuild(changed: Set<String>) {
         let named = changed.sorted().prefix(3).map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
-        Console.error("local-runner: \(named)\(changed.count > 3 ? " and \(changed.count - 3) more" : "") changed; building \(products.joined(separator: ", "))\n")
+        let what = changed.isEmpty ? "sources" : named + (changed.count > 3 ? " and \(changed.count - 3) more" : "")
+        Console.error("local-runner: \(what) changed; building \(products.joined(separator: ", "))\n")
         for product in products {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

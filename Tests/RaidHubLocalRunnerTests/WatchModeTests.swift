@@ -94,6 +94,7 @@ import Testing
             answer = hello()
         }
         #expect(answer == "two", "rebuilt and served without a restart")
+        #expect(((try? String(contentsOf: stderr, encoding: .utf8)) ?? "").contains("local-runner: main.swift changed; building hello"))
         try Data("this is not Swift".utf8).write(to: main)
         var said = ""
         for _ in 0..<240 where !said.contains("failed; still serving the last good build") {
