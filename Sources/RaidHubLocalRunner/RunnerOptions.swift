@@ -60,7 +60,7 @@ struct RunnerOptions {
         let commands: Set<Command>
         let kind: Kind
 
-        init(_ names: [String], value: Bool, _ commands: Set<Command> = Set(Command.allCases), _ kind: Kind = .supported) {
+        init(_ names: [String], value: Bool, _ commands: Set<Command> = RunnerOptions.samCommands, _ kind: Kind = .supported) {
             self.names = names
             self.takesValue = value
             self.commands = commands
@@ -68,12 +68,14 @@ struct RunnerOptions {
         }
     }
 
+    /// SAM's three commands; `fake-bungie` is the runner's own and takes only --host and --port.
+    static let samCommands: Set<Command> = [.invoke, .startAPI, .startLambda]
     static let servers: Set<Command> = [.startAPI, .startLambda]
     static let listeners: Set<Command> = [.startAPI, .startLambda, .fakeBungie]
 
     /// Every flag of SAM CLI's three commands, and the runner's own (`--max-instances`, `--watch`).
     static let flags: [Flag] = [
-        Flag(["--help", "-h"], value: false),
+        Flag(["--help", "-h"], value: false, Set(Command.allCases)),
         Flag(["--template", "--template-file", "-t"], value: true),
         Flag(["--env-vars", "-n"], value: true),
         Flag(["--parameter-overrides"], value: true),
@@ -93,26 +95,26 @@ struct RunnerOptions {
         Flag(["--disable-authorizer"], value: false, [.startAPI]),
         Flag(["--event", "-e"], value: true, [.invoke]),
         Flag(["--no-event"], value: false, [.invoke]),
-        Flag(["--container-env-vars"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--docker-volume-basedir", "-v"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--docker-network"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--container-host"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--container-host-interface"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--add-host"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--invoke-image"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--skip-pull-image"], value: false, Set(Command.allCases), .dockerOnly),
-        Flag(["--force-image-build"], value: false, Set(Command.allCases), .dockerOnly),
-        Flag(["--no-memory-limit"], value: false, Set(Command.allCases), .dockerOnly),
-        Flag(["--layer-cache-basedir"], value: true, Set(Command.allCases), .dockerOnly),
-        Flag(["--mount-symlinks", "--no-mount-symlinks"], value: false, Set(Command.allCases), .dockerOnly),
-        Flag(["--shutdown"], value: false, Set(Command.allCases), .ignored("no extensions run locally, so there is no shutdown event to send")),
-        Flag(["--profile"], value: true, Set(Command.allCases), .ignored("the runner makes no AWS calls; the functions get no credentials")),
-        Flag(["--config-file", "--config-env"], value: true, Set(Command.allCases), .ignored("samconfig.toml is not read: give its values as flags")),
-        Flag(["--save-params"], value: false, Set(Command.allCases), .ignored("samconfig.toml is not written")),
-        Flag(["--beta-features", "--no-beta-features"], value: false, Set(Command.allCases), .ignored("there are no beta features")),
-        Flag(["--skip-prepare-infra"], value: false, Set(Command.allCases), .ignored("there is no hook to prepare")),
-        Flag(["--hook-name"], value: true, Set(Command.allCases), .refused("local-runner reads SAM templates only, not Terraform projects")),
-        Flag(["--terraform-plan-file"], value: true, Set(Command.allCases), .refused("local-runner reads SAM templates only, not Terraform plans")),
+        Flag(["--container-env-vars"], value: true, samCommands, .dockerOnly),
+        Flag(["--docker-volume-basedir", "-v"], value: true, samCommands, .dockerOnly),
+        Flag(["--docker-network"], value: true, samCommands, .dockerOnly),
+        Flag(["--container-host"], value: true, samCommands, .dockerOnly),
+        Flag(["--container-host-interface"], value: true, samCommands, .dockerOnly),
+        Flag(["--add-host"], value: true, samCommands, .dockerOnly),
+        Flag(["--invoke-image"], value: true, samCommands, .dockerOnly),
+        Flag(["--skip-pull-image"], value: false, samCommands, .dockerOnly),
+        Flag(["--force-image-build"], value: false, samCommands, .dockerOnly),
+        Flag(["--no-memory-limit"], value: false, samCommands, .dockerOnly),
+        Flag(["--layer-cache-basedir"], value: true, samCommands, .dockerOnly),
+        Flag(["--mount-symlinks", "--no-mount-symlinks"], value: false, samCommands, .dockerOnly),
+        Flag(["--shutdown"], value: false, samCommands, .ignored("no extensions run locally, so there is no shutdown event to send")),
+        Flag(["--profile"], value: true, samCommands, .ignored("the runner makes no AWS calls; the functions get no credentials")),
+        Flag(["--config-file", "--config-env"], value: true, samCommands, .ignored("samconfig.toml is not read: give its values as flags")),
+        Flag(["--save-params"], value: false, samCommands, .ignored("samconfig.toml is not written")),
+        Flag(["--beta-features", "--no-beta-features"], value: false, samCommands, .ignored("there are no beta features")),
+        Flag(["--skip-prepare-infra"], value: false, samCommands, .ignored("there is no hook to prepare")),
+        Flag(["--hook-name"], value: true, samCommands, .refused("local-runner reads SAM templates only, not Terraform projects")),
+        Flag(["--terraform-plan-file"], value: true, samCommands, .refused("local-runner reads SAM templates only, not Terraform plans")),
         Flag(["--ssl-cert-file", "--ssl-key-file"], value: true, [.startAPI], .refused("local-runner serves plain HTTP only; put a TLS proxy in front of it")),
     ]
 
