@@ -1,7 +1,8 @@
 import Foundation
 
-/// Builds the function executables that are missing, with the build's own progress on stderr,
-/// so that a fresh clone runs with one command.
+/// Builds function executables with `swift build --product NAME`, the build's own progress on
+/// stderr: the missing ones at start, so that a fresh clone runs with one command, and every one
+/// again when `--watch` sees a source change.
 enum ExecutableBuilder {
     static func ensureBuilt(_ names: [String], in directory: URL, packageRoot: URL) throws {
         let missing = names.filter { !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0).path) }
@@ -9,19 +10,25 @@ enum ExecutableBuilder {
         guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path) else {
             throw TemplateError("missing executables in \(directory.path): \(missing.joined(separator: ", ")); build them with `swift build` in the project folder")
         }
-        let configuration = directory.lastPathComponent == "release" ? ["-c", "release"] : []
         for name in missing {
             Console.error("local-runner: building \(name) (swift build --product \(name))\n")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["swift", "build", "--product", name] + configuration
-            process.currentDirectoryURL = packageRoot
-            process.standardOutput = FileHandle.standardError
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            guard try build(name, into: directory, packageRoot: packageRoot) else {
                 throw TemplateError("building \(name) failed; run `swift build --product \(name)` to see why")
             }
         }
+    }
+
+    /// Runs `swift build --product name` in `packageRoot`, release when `directory` (where the
+    /// runner and its executables are) is a release folder; whether it succeeded.
+    static func build(_ name: String, into directory: URL, packageRoot: URL) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "build", "--product", name] + (directory.lastPathComponent == "release" ? ["-c", "release"] : [])
+        process.currentDirectoryURL = packageRoot
+        process.standardOutput = FileHandle.standardError
+        process.standardError = FileHandle.standardError
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 }

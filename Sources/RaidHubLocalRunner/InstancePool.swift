@@ -180,20 +180,14 @@ public final class InstancePool: @unchecked Sendable {
         if let immediate {
             grant = immediate
         } else {
-            if let deadline, waiter.wake.wait(timeout: deadline.dispatchTime) == .timedOut {
-                let grantedMeanwhile = lock.withLock { () -> Grant?? in
-                    guard let index = waiters.firstIndex(where: { $0 === waiter }) else { return stopped ? .none : .some(waiter.grant) }
-                    waiters.remove(at: index)
-                    return .none
+            if let deadline {
+                guard waiter.wake.wait(timeout: deadline.dispatchTime) == .success else {
+                    abandon(waiter)
+                    return nil
                 }
-                // Given an instance just as the caller gave up: hand it on (wake consumed below).
-                if case .some(let grant) = grantedMeanwhile {
-                    waiter.wake.wait()
-                    passOn(grant ?? .start)
-                }
-                return nil
+            } else {
+                waiter.wake.wait()
             }
-            if deadline == nil { waiter.wake.wait() }
             guard let granted = lock.withLock({ stopped ? nil : waiter.grant ?? .start }) else { throw TemplateError("the runner is stopping") }
             grant = granted
         }
@@ -221,6 +215,19 @@ public final class InstancePool: @unchecked Sendable {
             passOn(.start)
             throw error
         }
+    }
+
+    /// A waiter whose caller gave up: out of the queue, or, when an instance (or a slot) reached
+    /// it at that very moment, that grant handed on to the next caller.
+    private func abandon(_ waiter: Waiter) {
+        let handedOver = lock.withLock { () -> Bool in
+            guard let index = waiters.firstIndex(where: { $0 === waiter }) else { return !stopped }
+            waiters.remove(at: index)
+            return false
+        }
+        guard handedOver else { return }
+        waiter.wake.wait()  // the grant is set before the wake-up, which is on its way
+        passOn(waiter.grant ?? .start)
     }
 
     private func forget(_ instance: FunctionInstance) {

@@ -29,18 +29,21 @@ public struct RunnerCommand {
             return 0
         }
         options.notices.forEach { Console.error("local-runner: \($0)\n") }
-        if options.command == .fakeBungie { return serveFakeBungie(options) }
         do {
-            let runner = try makeRunner(options)
             switch options.command {
-            case .invoke: return try invoke(runner, options)
+            case .fakeBungie:
+                return try serveFakeBungie(options)
+            case .invoke:
+                return try invoke(try makeRunner(options), options)
             case .startAPI:
+                let runner = try makeRunner(options)
                 return try serve(runner, options, port: options.port ?? 3000, name: "start-api") { host in
                     APIGatewayEmulator(runner: runner, host: host, staticDirectory: staticDirectory(options),
                                        authorizersEnabled: !options.disableAuthorizer).respond(to:)
                 }
-            case .startLambda: return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in LambdaInvokeEmulator(runner: runner).respond(to:) }
-            case .fakeBungie: return 2  // served above
+            case .startLambda:
+                let runner = try makeRunner(options)
+                return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in LambdaInvokeEmulator(runner: runner).respond(to:) }
             }
         } catch {
             Console.error("local-runner: \(error)\n")
@@ -49,18 +52,13 @@ public struct RunnerCommand {
     }
 
     /// `fake-bungie`: Bungie.net's sign-in endpoints, made up, until SIGINT or SIGTERM.
-    private static func serveFakeBungie(_ options: Options) -> Int32 {
+    private static func serveFakeBungie(_ options: Options) throws -> Int32 {
         let fake = FakeBungieNet()
         let server = HTTPServer(host: options.host, port: options.port ?? 3002) { fake.respond(to: $0) }
-        do {
-            let port = try server.start()
-            Console.error("local-runner fake-bungie: Bungie.net's sign-in on http://\(options.host):\(port) (development only)\n"
-                + "  point authorize-bungie at it: BUNGIE_BASE_URL=http://127.0.0.1:\(port) (local-runner/env.json does)\n"
-                + "  the code picks the player: digits are its membership id; 'invalid' is refused\n")
-        } catch {
-            Console.error("local-runner: \(error)\n")
-            return 1
-        }
+        let port = try server.start()
+        Console.error("local-runner fake-bungie: Bungie.net's sign-in on http://\(options.host):\(port) (development only)\n"
+            + "  point authorize-bungie at it: BUNGIE_BASE_URL=http://127.0.0.1:\(port) (local-runner/env.json does)\n"
+            + "  the code picks the player: digits are its membership id; 'invalid' is refused\n")
         return waitForShutdown(server, nil)
     }
 
@@ -126,7 +124,7 @@ public struct RunnerCommand {
         if options.watch {
             SourceWatcher(packageRoot: templateURL.deletingLastPathComponent().standardizedFileURL,
                           products: template.functions.filter { $0.notRunnable == nil }.map(\.executableName).uniqued(),
-                          configuration: executables.lastPathComponent == "release" ? ["-c", "release"] : [], runner: runner).start()
+                          executablesDirectory: executables, runner: runner).start()
         }
         return runner
     }

@@ -7,16 +7,15 @@ import Foundation
 final class SourceWatcher: @unchecked Sendable {
     private let packageRoot: URL
     private let products: [String]
-    private let configuration: [String]
+    private let executablesDirectory: URL
     private let runner: LocalRunner
     private var fingerprint: [String: Int]
 
-    /// A watcher of the package at `packageRoot`, building `products` as `configuration`
-    /// (`["-c", "release"]` when the runner is a release build).
-    init(packageRoot: URL, products: [String], configuration: [String], runner: LocalRunner) {
+    /// A watcher of the package at `packageRoot`, building `products` into `executablesDirectory`.
+    init(packageRoot: URL, products: [String], executablesDirectory: URL, runner: LocalRunner) {
         self.packageRoot = packageRoot
         self.products = products
-        self.configuration = configuration
+        self.executablesDirectory = executablesDirectory
         self.runner = runner
         self.fingerprint = [:]
         self.fingerprint = sources()
@@ -47,19 +46,13 @@ final class SourceWatcher: @unchecked Sendable {
         let what = changed.isEmpty ? "sources" : named + (changed.count > 3 ? " and \(changed.count - 3) more" : "")
         Console.error("local-runner: \(what) changed; building \(products.joined(separator: ", "))\n")
         for product in products {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["swift", "build", "--product", product] + configuration
-            process.currentDirectoryURL = packageRoot
-            process.standardOutput = FileHandle.standardError
-            process.standardError = FileHandle.standardError
-            do { try process.run() } catch {
+            do {
+                guard try ExecutableBuilder.build(product, into: executablesDirectory, packageRoot: packageRoot) else {
+                    Console.error("local-runner: the build of \(product) failed; still serving the last good build\n")
+                    return
+                }
+            } catch {
                 Console.error("local-runner: cannot run swift build: \(error)\n")
-                return
-            }
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                Console.error("local-runner: the build of \(product) failed; still serving the last good build\n")
                 return
             }
         }

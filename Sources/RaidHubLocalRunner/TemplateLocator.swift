@@ -1,3 +1,5 @@
+import RaidHubYAML
+
 /// Finds where a key path (`Resources`, `Api`, `Properties`, ...) is written in a template's text,
 /// for errors found after reading it (the parsed nodes carry no positions): each key is looked for
 /// as `key:` after the previous one, in block or flow style, quoted or not. An approximation that
@@ -6,14 +8,7 @@ struct TemplateLocator {
     private let lines: [[Character]]
 
     init(_ text: String) {
-        // CRLF and CR as LF, as the reader counts lines.
-        var normalized = String.UnicodeScalarView()
-        var afterCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\r" { normalized.append("\n") } else if !(scalar == "\n" && afterCR) { normalized.append(scalar) }
-            afterCR = scalar == "\r"
-        }
-        lines = String(normalized).split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
+        lines = YAMLReader.normalizingLineBreaks(text).split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
     }
 
     /// The 1-based line and column of the last key of `path`.

@@ -69,7 +69,7 @@ struct YAMLLine {
         var lines: [YAMLLine] = []
         // Swift's Character treats "\r\n" as one, so a split on "\n" would leave a CRLF file one
         // line: line breaks are normalized on the bytes first.
-        let text = text.utf8.contains(0x0D) ? normalizingLineBreaks(text) : text
+        let text = YAMLReader.normalizingLineBreaks(text)
         for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
@@ -79,21 +79,5 @@ struct YAMLLine {
             lines.append(YAMLLine(number: offset + 1, indent: indent, content: content))
         }
         return lines
-    }
-
-    /// `text` with every CRLF and lone CR turned into LF.
-    private static func normalizingLineBreaks(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var afterCR = false
-        for byte in text.utf8 {
-            if byte == 0x0D {
-                bytes.append(0x0A)
-            } else if !(byte == 0x0A && afterCR) {
-                bytes.append(byte)
-            }
-            afterCR = byte == 0x0D
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

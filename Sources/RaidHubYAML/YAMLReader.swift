@@ -14,6 +14,23 @@ public struct YAMLReader {
         self.lines = lines
     }
 
+    /// `text` with every CRLF and lone CR turned into LF: its lines as the reader numbers them.
+    public static func normalizingLineBreaks(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var afterCR = false
+        for byte in text.utf8 {
+            if byte == 0x0D {
+                bytes.append(0x0A)
+            } else if !(byte == 0x0A && afterCR) {
+                bytes.append(byte)
+            }
+            afterCR = byte == 0x0D
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// The document in `text`.
     public static func read(_ text: String) throws(YAMLError) -> YAMLNode {
         var reader = YAMLReader(lines: try YAMLLine.split(text))
