@@ -10,10 +10,7 @@ import Testing
 @Suite(.serialized) struct ConcurrencyLimitTests {
     /// A folder with one executable, `sleeper`, a runtime answering `{"statusCode":200}` after `seconds`.
     static func sleeperFolder(seconds: Double) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: try InstancePoolTests.sleepingRuntime(seconds: seconds), to: folder.appendingPathComponent("sleeper"))
-        return folder
+        try TestRuntime.folder("sleeper", handling: "time.sleep(\(seconds))")
     }
 
     /// `Sleeper` at GET /slow (HTTP API) and GET /rest (REST API).

@@ -22,17 +22,7 @@ import Testing
     /// A Python runtime that takes each event and never answers (init is quick, so the Timeout
     /// applies, not the init budget).
     static func hangingRuntime() throws -> URL {
-        try sleepingRuntime(seconds: 60)
-    }
-
-    /// A Python runtime that answers each event `{"statusCode":200}` after `seconds`.
-    static func sleepingRuntime(seconds: Double) throws -> URL {
-        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
-        let hanging = client.replacingOccurrences(of: "    request_id = ", with: "    __import__('time').sleep(\(seconds))\n    request_id = ")
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("sleeping-\(UUID().uuidString).py")
-        try Data(hanging.utf8).write(to: script)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-        return script
+        try TestRuntime.sleeping(seconds: 60)
     }
 
     static func script(_ body: String) throws -> URL {
@@ -164,12 +154,7 @@ import Testing
     /// Init has its own 10-second budget: a 4 s init with a Timeout of 3 s is not a timeout, and
     /// the REPORT line bills the init, as Lambda does for custom runtimes and images.
     @Test func aSlowInitWithinTenSecondsIsNotATimeout() throws {
-        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
-        let slowStart = client.replacingOccurrences(of: "import os\n", with: "import os\nimport time\ntime.sleep(4)\n")
-        #expect(slowStart != client)
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("slow-init-\(UUID().uuidString).py")
-        try Data(slowStart.utf8).write(to: script)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let script = try TestRuntime.write("", beforeLoop: "time.sleep(4)", to: FileManager.default.temporaryDirectory.appendingPathComponent("slow-init-\(UUID().uuidString)"))
         let lines = Lines()
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "SlowInit", executable: script, environment: [:], timeoutSeconds: 3), log: lines.log)
         defer { pool.shutdown() }

@@ -64,12 +64,7 @@ import Testing
     }
 
     @Test func keepsOnlyTheLastFourKilobytesOfALongLog() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tail-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
-        let chatty = client.replacingOccurrences(of: "    request_id = ", with: "    print('x' * 10000, flush=True)\n    request_id = ")
-        try Data(chatty.utf8).write(to: folder.appendingPathComponent("chatty"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("chatty").path)
+        let folder = try TestRuntime.folder("chatty", handling: "print('x' * 10000, flush=True)")
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Chatty:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: chatty}}\n"))
         let (server, runner, base) = try Self.serve(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
@@ -84,12 +79,7 @@ import Testing
     /// Each instance's output is read by a thread that ends with it: instances replaced one
     /// after another leave no thread behind.
     @Test func anInstancesOutputReaderEndsWithIt() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
-        let crasher = client.replacingOccurrences(of: "    request_id = ", with: "    print('dying', flush=True)\n    raise SystemExit(3)\n    request_id = ")
-        try Data(crasher.utf8).write(to: folder.appendingPathComponent("crasher"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("crasher").path)
+        let folder = try TestRuntime.folder("crasher", handling: "print('dying', flush=True)\nraise SystemExit(3)")
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Crasher:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: crasher}}\n"))
         let (server, runner, base) = try Self.serve(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
@@ -115,13 +105,7 @@ import Testing
     /// A warm function answering 7 MB: the caller has Lambda's `Function.ResponseSizeTooLarge`
     /// within 100 ms, not after the Timeout.
     @Test func aSevenMegabyteResponseEndsAtOnceAsResponseSizeTooLarge() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("large-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let client = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py"), encoding: .utf8)
-        let large = client.replacingOccurrences(of: "body=b'{\"statusCode\":200}'", with: "body=(b'x' * 7_000_000 if event == b'\"large\"' else b'{}')")
-        #expect(large != client)
-        try Data(large.utf8).write(to: folder.appendingPathComponent("large"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("large").path)
+        let folder = try TestRuntime.folder("large", handling: #"body = b'x' * 7_000_000 if event == b'"large"' else b'{}'"#)
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Large:\n    Type: AWS::Serverless::Function\n    Properties: {Timeout: 10}\n    Metadata: {DockerBuildArgs: {FUNCTION: large}}\n"))
         let (server, runner, base) = try Self.serve(template, executables: folder)
         defer { server.stop(); runner.shutdown() }

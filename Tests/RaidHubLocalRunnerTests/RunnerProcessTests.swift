@@ -12,25 +12,10 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("local-runner"), to: folder.appendingPathComponent("local-runner"))
-        let slow = """
-            #!/usr/bin/env python3
-            import http.client, os, time
-            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
-            connection = http.client.HTTPConnection(host, int(port))
-            while True:
-                connection.request("GET", "/2018-06-01/runtime/invocation/next")
-                answer = connection.getresponse()
-                answer.read()
-                request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
-                time.sleep(1)
-                connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", body=b'{"statusCode":200,"body":"slow"}')
-                connection.getresponse().read()
-            """
-        for (name, body) in [("slow", slow), ("stuck", "#!/bin/sh\nexec sleep 120\n")] {
-            let url = folder.appendingPathComponent(name)
-            try Data(body.utf8).write(to: url)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-        }
+        try TestRuntime.write("time.sleep(1)\nbody = b'{\"statusCode\":200,\"body\":\"slow\"}'", to: folder.appendingPathComponent("slow"))
+        let stuck = folder.appendingPathComponent("stuck")
+        try Data("#!/bin/sh\nexec sleep 120\n".utf8).write(to: stuck)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stuck.path)
         let template = """
             Resources:
               Slow:

@@ -10,25 +10,12 @@ import Testing
     /// "echo answering" on its stdout first; `/guarded` is behind a Lambda authorizer.
     static func workspace() throws -> URL {
         let folder = try RunnerProcessTests.workspace()
-        let echo = """
-            #!/usr/bin/env python3
-            import http.client, json, os
-            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
-            connection = http.client.HTTPConnection(host, int(port))
-            while True:
-                connection.request("GET", "/2018-06-01/runtime/invocation/next")
-                answer = connection.getresponse()
-                answer.read()
-                request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
-                names = ["A", "B", "C", "SECRET", "STAGE", "AWS_REGION"]
-                print("echo answering", flush=True)
-                body = json.dumps({name: os.environ.get(name) for name in names}, sort_keys=True)
-                connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response",
-                                   body=json.dumps({"statusCode": 200, "body": body}).encode())
-                connection.getresponse().read()
-            """
-        try Data(echo.utf8).write(to: folder.appendingPathComponent("echo"))
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.appendingPathComponent("echo").path)
+        try TestRuntime.write("""
+            names = ["A", "B", "C", "SECRET", "STAGE", "AWS_REGION"]
+            print("echo answering", flush=True)
+            variables = json.dumps({name: os.environ.get(name) for name in names}, sort_keys=True)
+            body = json.dumps({"statusCode": 200, "body": variables}).encode()
+            """, to: folder.appendingPathComponent("echo"))
         let template = """
             Parameters:
               Secret: {Type: String, NoEcho: true}

@@ -97,7 +97,7 @@ import Testing
     @Test func answers504OnATimeoutAnd502OnACrashOrInitError() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: try InstancePoolTests.hangingRuntime(), to: folder.appendingPathComponent("sleeper"))
+        try TestRuntime.write("time.sleep(60)", to: folder.appendingPathComponent("sleeper"))
         let crasher = folder.appendingPathComponent("crasher")
         try Data("#!/bin/sh\nexit 3\n".utf8).write(to: crasher)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: crasher.path)
@@ -212,30 +212,13 @@ import Testing
     /// The caller's trace id and client context reach the runtime as Lambda passes them; without
     /// a trace id the runtime gets a new one in X-Ray's form.
     @Test func passesTraceIdAndClientContextToTheRuntime() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let echo = """
-            #!/usr/bin/env python3
-            import http.client, json, os
-            host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
-            connection = http.client.HTTPConnection(host, int(port))
-            while True:
-                connection.request("GET", "/2018-06-01/runtime/invocation/next")
-                answer = connection.getresponse()
-                answer.read()
-                headers = {k: answer.getheader(k) for k in ("Lambda-Runtime-Trace-Id", "Lambda-Runtime-Client-Context", "Lambda-Runtime-Invoked-Function-Arn")}
-                request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
-                connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", body=json.dumps(headers))
-                connection.getresponse().read()
-            """
-        let url = folder.appendingPathComponent("echo")
-        try Data(echo.utf8).write(to: url)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+        let folder = try TestRuntime.folder("echo", handling: """
+            headers = {k: answer.getheader(k) for k in ("Lambda-Runtime-Trace-Id", "Lambda-Runtime-Client-Context", "Lambda-Runtime-Invoked-Function-Arn")}
+            body = json.dumps(headers).encode()
+            """)
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Echo:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: echo}}\n"))
-        let runner = LocalRunner(template: template, environmentFile: EnvironmentFile(), executablesDirectory: folder, log: LambdaLog { _ in })
-        let emulator = LambdaInvokeEmulator(runner: runner)
-        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
-        let base = "http://127.0.0.1:\(try server.start())/2015-03-31/functions/Echo/invocations"
+        let (server, runner, functions) = try LambdaInvokeAPITests.serve(template, executables: folder)
+        let base = functions + "/Echo/invocations"
         defer { server.stop(); runner.shutdown() }
         let trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
         let context = Data(#"{"custom":{"app":"raidhub"}}"#.utf8).base64EncodedString()

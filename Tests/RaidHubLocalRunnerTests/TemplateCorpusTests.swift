@@ -1,13 +1,13 @@
 import Foundation
 import RaidHubLocalRunner
 import RaidHubTestSupport
-import RaidHubYAML
 import Testing
 
 /// Twenty-one SAM templates written the way public ones are (Tests/Fixtures/templates): Globals,
 /// both forms of every intrinsic, multi-line strings, flow collections, comments, REST and HTTP
 /// APIs. Each is read to exactly the routes SAM would deploy, or refused with a message naming
-/// the file and the reason; none is misread in silence.
+/// the file and the reason; none is misread in silence. (YAMLReaderTests reads the same files
+/// against PyYAML, and with CRLF and CR line endings.)
 @Suite struct TemplateCorpusTests {
     static let folder = DevelopmentEnvironment.root.appendingPathComponent("Tests/Fixtures/templates")
 
@@ -69,35 +69,6 @@ import Testing
                 let message = String(describing: error)
                 return message.hasPrefix(url.path + ":") && message.contains(refusal.words)
             }
-        }
-    }
-
-    /// Every template reads as PyYAML reads it (BaseLoader: every scalar a string; short tags as
-    /// `{"!Tag": value}` on both sides), CRLF and CR copies too.
-    @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"),
-          arguments: expected.keys.sorted())
-    func readsAsPyYAMLDoes(file: String) throws {
-        let text = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
-        let script = """
-        import sys, json, yaml
-        class Loader(yaml.BaseLoader): pass
-        Loader.add_multi_constructor('!', lambda loader, suffix, node: {'!' + suffix:
-            loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else
-            loader.construct_sequence(node, deep=True) if isinstance(node, yaml.SequenceNode) else loader.construct_mapping(node, deep=True)})
-        print(json.dumps(yaml.load(sys.stdin.read(), Loader=Loader), sort_keys=True))
-        """
-        let theirs = try JSONSerialization.jsonObject(with: PythonOracle.run(script, input: Data(text.utf8))) as? NSDictionary
-        #expect(Self.plain(try YAMLReader.read(text)) as? NSDictionary == theirs)
-        #expect(try YAMLReader.read(text.replacingOccurrences(of: "\n", with: "\r\n")) == YAMLReader.read(text))
-        #expect(try YAMLReader.read(text.replacingOccurrences(of: "\n", with: "\r")) == YAMLReader.read(text))
-    }
-
-    static func plain(_ node: YAMLNode) -> Any {
-        switch node {
-        case .scalar(let text): return text ?? ""
-        case .sequence(let items): return items.map(plain)
-        case .mapping(let entries): return Dictionary(uniqueKeysWithValues: entries.map { ($0.key, plain($0.value)) }) as NSDictionary
-        case .tagged(let tag, let value): return [tag: plain(value)] as NSDictionary
         }
     }
 

@@ -166,9 +166,17 @@ import Testing
         #expect(root["Item"] == .sequence([.scalar("plain item continued"), .scalar("after")]))
     }
 
+    /// The project's template and the SAM templates of the runner's corpus.
+    static func realTemplates() throws -> [String] {
+        let corpus = DevelopmentEnvironment.root.appendingPathComponent("Tests/Fixtures/templates")
+        let files = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        return try ([DevelopmentEnvironment.root.appendingPathComponent("template.yaml")] + files.map { corpus.appendingPathComponent($0) })
+            .map { try String(contentsOf: $0, encoding: .utf8) }
+    }
+
     /// A file from Windows (CRLF) or old Mac OS (CR) reads exactly as its LF twin.
     @Test func readsCRLFAndCRLineEndingsAsLF() throws {
-        for document in [Self.template, Self.multiLine, try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("template.yaml"), encoding: .utf8)] {
+        for document in [Self.template, Self.multiLine] + (try Self.realTemplates()) {
             let lf = try YAMLReader.read(document)
             #expect(try YAMLReader.read(document.replacingOccurrences(of: "\n", with: "\r\n")) == lf)
             #expect(try YAMLReader.read(document.replacingOccurrences(of: "\n", with: "\r")) == lf)
@@ -207,7 +215,7 @@ import Testing
     /// `{"!Tag": value}` on both sides.
     @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"))
     func agreesWithPyYAML() throws {
-        let documents = [Self.template, Self.multiLine, "a: [1, {b: c, d: [e, f]}, 'g''h']\nb: \"x\\ty\"\nc: plain text here\nd:\n  - 1\n  -\n    - 2\n",
+        let documents = try Self.realTemplates() + [Self.template, Self.multiLine, "a: [1, {b: c, d: [e, f]}, 'g''h']\nb: \"x\\ty\"\nc: plain text here\nd:\n  - 1\n  -\n    - 2\n",
                          "k: >\n  folded\n  text\n\n  para\nl: |-\n  literal\n   more\n"]
         for document in documents {
             let script = """
