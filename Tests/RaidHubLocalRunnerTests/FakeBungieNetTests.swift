@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubHTTPServer
+import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
 
@@ -40,5 +42,30 @@ import Testing
             kill(process.processIdentifier, SIGINT)
             #expect(RunnerProcessTests.waitForExit(process, seconds: 10))
         }
+    }
+
+    /// What the fake refuses, as Bungie.net would: no API key, a malformed token exchange, an
+    /// expired code, memberships without its token, a path it does not serve.
+    @Test func refusesWhatBungieNetRefuses() {
+        let fake = FakeBungieNet()
+        let server = HTTPServer(port: 0) { fake.respond(to: $0) }
+        guard let port = try? server.start(), let client = try? RawConnection(port: port) else { Issue.record("cannot serve"); return }
+        defer { server.stop() }
+        func send(_ method: String, _ path: String, _ headers: [(String, String)], _ body: String = "") -> (Int, String) {
+            let head = headers.map { "\($0.0): \($0.1)\r\n" }.joined()
+            client.send("\(method) \(path) HTTP/1.1\r\nHost: t\r\n\(head)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            guard let answer = client.readResponse() else { return (0, "") }
+            return (answer.status, answer.body)
+        }
+        let key = ("X-API-Key", "k"), basic = ("Authorization", "Basic Y2xpZW50OnNlY3JldA==")
+        #expect(send("POST", "/platform/app/oauth/token/", [basic], "grant_type=authorization_code&code=1").0 == 401)
+        #expect(send("POST", "/platform/app/oauth/token/", [key], "grant_type=authorization_code&code=1").0 == 400, "no client credentials")
+        #expect(send("POST", "/platform/app/oauth/token/", [key, basic], "grant_type=password&code=1").0 == 400)
+        #expect(send("POST", "/platform/app/oauth/token/", [key, basic], "grant_type=authorization_code&code=invalid") == (400, #"{"error":"invalid_grant","error_description":"AuthorizationCodeInvalid"}"#))
+        #expect(send("POST", "/platform/app/oauth/token/", [key, basic], "grant_type=authorization_code&code=abc").1.contains(#""membership_id":"12345678""#),
+                "a code that is not digits signs in the default player")
+        #expect(send("GET", "/Platform/User/GetMembershipsForCurrentUser/", [key]).0 == 401)
+        #expect(send("GET", "/Platform/User/GetMembershipsForCurrentUser/", [key, ("Authorization", "Bearer fake-access-token-77")]).1.contains(#""membershipId":"77""#))
+        #expect(send("GET", "/elsewhere", [key]).0 == 404)
     }
 }

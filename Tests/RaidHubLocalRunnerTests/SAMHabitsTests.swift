@@ -105,6 +105,19 @@ import Testing
         #expect(run.stderr.contains("\(template.path):11:18: Api's authorizer Gate: FunctionArn does not name a function of the template"), "\(run.stderr)")
     }
 
+    /// Flags that name something missing stop the runner at once, saying what.
+    @Test(arguments: [
+        (["start-api", "-p", "0", "-l", "/nonexistent/folder/run.log"], "cannot open the log file /nonexistent/folder/run.log"),
+        (["start-api", "-p", "0", "-d", "5999", "--debugger-path", "/nonexistent"], "--debug-port needs lldb-server (it ships with the Swift toolchain); none found at /nonexistent"),
+        (["start-api", "-p", "0", "-d", "5999", "--debug-function", "Ecoh"], "--debug-function names 'Ecoh', which is not a function of the template"),
+        (["start-api", "-p", "0", "--host", "no.such.host.invalid"], "no.such.host.invalid"),
+    ])
+    func stopsOnWhatAFlagNamesButIsMissing(arguments: [String], says message: String) throws {
+        let run = try Self.run(arguments, in: try Self.workspace())
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+    }
+
     /// `-p`, `--host` with a name or IPv6, `--flag=value`, and Docker's flags as no-ops.
     @Test(arguments: [(["start-api", "-p", "PORT", "--host", "localhost", "--skip-pull-image"], "127.0.0.1"),
                       (["start-api", "--port=PORT", "--host=::1", "--docker-network=x"], "::1")])
