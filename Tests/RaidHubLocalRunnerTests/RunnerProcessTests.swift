@@ -32,23 +32,30 @@ import Testing
     }
 
     /// Starts `local-runner start-api` (or `arguments`, with `PORT` standing for a free port)
-    /// in `folder`; waits until it listens.
+    /// in `folder`; waits until it listens. A port another test took makes the runner exit at
+    /// once: then it starts again on another; a slow start (the machine busy with parallel
+    /// suites) has 20 s.
     static func start(in folder: URL, stderr: Any = Pipe(), arguments: [String] = ["start-api", "--port", "PORT"],
                       environment: [String: String]? = nil, host: String = "127.0.0.1") throws -> (Process, UInt16) {
-        let port = UInt16.random(in: 20_000...60_000)
-        let process = Process()
-        process.executableURL = folder.appendingPathComponent("local-runner")
-        process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
-        process.currentDirectoryURL = folder
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
-        if let environment { process.environment = environment }
-        try process.run()
-        for _ in 0..<100 {
-            if (try? RawConnection(host: host, port: port)) != nil { return (process, port) }
-            Thread.sleep(forTimeInterval: 0.05)
+        for _ in 0..<3 {
+            let port = UInt16.random(in: 20_000...60_000)
+            let process = Process()
+            process.executableURL = folder.appendingPathComponent("local-runner")
+            process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
+            process.currentDirectoryURL = folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = stderr
+            if let environment { process.environment = environment }
+            try process.run()
+            for _ in 0..<400 where process.isRunning {
+                if (try? RawConnection(host: host, port: port)) != nil { return (process, port) }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            if process.isRunning {
+                process.terminate()
+                break
+            }
         }
-        process.terminate()
         throw POSIXError(.ETIMEDOUT)
     }
 
