@@ -32,31 +32,43 @@ import Testing
     }
 
     /// Starts `local-runner start-api` (or `arguments`, with `PORT` standing for a free port)
-    /// in `folder`; waits until it listens. A port another test took makes the runner exit at
-    /// once: then it starts again on another; a slow start (the machine busy with parallel
-    /// suites) has 20 s.
+    /// in `folder`; waits until it listens (20 s: the machine may be busy with parallel suites).
     static func start(in folder: URL, stderr: Any = Pipe(), arguments: [String] = ["start-api", "--port", "PORT"],
                       environment: [String: String]? = nil, host: String = "127.0.0.1") throws -> (Process, UInt16) {
-        for _ in 0..<3 {
-            let port = UInt16.random(in: 20_000...60_000)
-            let process = Process()
-            process.executableURL = folder.appendingPathComponent("local-runner")
-            process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
-            process.currentDirectoryURL = folder
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = stderr
-            if let environment { process.environment = environment }
-            try process.run()
-            for _ in 0..<400 where process.isRunning {
-                if (try? RawConnection(host: host, port: port)) != nil { return (process, port) }
-                Thread.sleep(forTimeInterval: 0.05)
-            }
-            if process.isRunning {
-                process.terminate()
-                break
-            }
+        let port = try freePort(host: host)
+        let process = Process()
+        process.executableURL = folder.appendingPathComponent("local-runner")
+        process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderr
+        if let environment { process.environment = environment }
+        try process.run()
+        for _ in 0..<400 where process.isRunning {
+            if (try? RawConnection(host: host, port: port)) != nil { return (process, port) }
+            Thread.sleep(forTimeInterval: 0.05)
         }
+        if process.isRunning { process.terminate() }
         throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// A port nothing listens on now, chosen by the kernel. A random one collided now and then
+    /// with the ephemeral ports of the suites' own client connections.
+    static func freePort(host: String) throws -> UInt16 {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_NUMERICHOST
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, "0", &hints, &found) == 0, let info = found else { throw POSIXError(.EINVAL) }
+        defer { freeaddrinfo(info) }
+        let descriptor = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        guard bind(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        // sin_port and sin6_port sit at the same offset, just after the family.
+        return withUnsafeBytes(of: &address) { UInt16(bigEndian: $0.load(fromByteOffset: 2, as: UInt16.self)) }
     }
 
     /// The children of `pid`, from /proc.

@@ -241,7 +241,7 @@ import Testing
                 Metadata: {DockerBuildTarget: authorize-admin}
             """
         try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
-        let debugPort = UInt16.random(in: 20_000...60_000)
+        let debugPort = try RunnerProcessTests.freePort(host: "127.0.0.1")
         let (runner, port) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "-d", String(debugPort), "--debug-function", "Admin"])
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
