@@ -3,7 +3,7 @@ import Foundation
 
 /// At most `limit` threads running blocking jobs in arrival order. Threads start only when every
 /// existing one is busy, so a server that rarely blocks (a Runtime API) never creates any.
-final class WorkerPool: @unchecked Sendable {
+public final class WorkerPool: @unchecked Sendable {
     private let limit: Int
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
@@ -12,12 +12,13 @@ final class WorkerPool: @unchecked Sendable {
     private var idle = 0
     private var stopping = false
 
-    init(limit: Int) {
+    /// A pool of at most `limit` threads, none started yet.
+    public init(limit: Int) {
         self.limit = limit
     }
 
     /// Runs `job` on a worker as soon as one is free.
-    func submit(_ job: @escaping @Sendable () -> Void) {
+    public func submit(_ job: @escaping @Sendable () -> Void) {
         condition.lock()
         defer { condition.unlock() }
         jobs.append(job)
@@ -35,7 +36,7 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Lets idle workers end; queued and running jobs still finish.
-    func stop() {
+    public func stop() {
         condition.lock()
         stopping = true
         condition.broadcast()

@@ -24,40 +24,61 @@ public struct APIGatewayEmulator: Sendable {
         self.authorizersEnabled = authorizersEnabled
     }
 
-    /// The answer to one request, with its access line.
+    /// The answer to one request, with its access line; blocks until it is ready.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        final class Answer: @unchecked Sendable {
+            let ready = DispatchSemaphore(value: 0)
+            var response: HTTPResponse?
+        }
+        let answer = Answer()
+        respond(to: request) { response in
+            answer.response = response
+            answer.ready.signal()
+        }
+        answer.ready.wait()
+        return answer.response!
+    }
+
+    /// Answers one request through `answer`, once, with its access line; returns at once. The
+    /// answer comes on whichever thread ends the work (the function's Runtime API loop), so a
+    /// server's event loop can take requests without a thread each.
+    public func respond(to request: HTTPRequest, answer: @escaping @Sendable (HTTPResponse) -> Void) {
         let started = ContinuousClock.now
-        var access = RunnerLog.Access(method: request.method, path: request.path, route: nil, function: nil, status: 0, duration: .zero,
+        let access = RunnerLog.Access(method: request.method, path: request.path, route: nil, function: nil, status: 0, duration: .zero,
                                       requestId: "")
-        let response: HTTPResponse
+        let finish: @Sendable (HTTPResponse, RunnerLog.Access) -> Void = { [runner] response, access in
+            var access = access
+            access.status = response.status
+            if access.requestId.isEmpty { access.requestId = LocalIdentifier.uuid() }  // answered by the gateway alone
+            access.duration = ContinuousClock.now - started
+            runner.runnerLog.access(access)
+            answer(response)
+        }
         if let cors = runner.template.cors, let preflight = cors.preflight(request) {
             runner.runnerLog.debug("\(request.method) \(request.path): a CORS preflight, answered by the gateway from CorsConfiguration")
+            var access = access
             access.route = "CORS preflight"
-            response = preflight
-        } else if let cors = runner.template.cors {
-            response = cors.decorate(route(request, &access), for: request)
-        } else {
-            response = route(request, &access)
+            return finish(preflight, access)
         }
-        access.status = response.status
-        if access.requestId.isEmpty { access.requestId = LocalIdentifier.uuid() }  // answered by the gateway alone
-        access.duration = ContinuousClock.now - started
-        runner.runnerLog.access(access)
-        return response
+        let cors = runner.template.cors
+        route(request, access) { response, access in
+            finish(cors.map { $0.decorate(response, for: request) } ?? response, access)
+        }
     }
 
     /// The route's answer: the function's, or the gateway's own.
-    private func route(_ request: HTTPRequest, _ access: inout RunnerLog.Access) -> HTTPResponse {
+    private func route(_ request: HTTPRequest, _ access: RunnerLog.Access, answer: @escaping @Sendable (HTTPResponse, RunnerLog.Access) -> Void) {
+        var access = access
         let arrived = ContinuousClock.now
         guard let (route, parameters) = routes.match(method: request.method, path: request.path),
               let function = runner.template.function(named: route.functionId)
         else {
             if let file = staticFiles?.answer(request) {
                 access.route = "static file"
-                return file
+                return answer(file, access)
             }
             runner.runnerLog.debug("\(request.method) \(request.path): no route matches; 404 as API Gateway answers")
-            return .message(404, "Not Found")
+            return answer(.message(404, "Not Found"), access)
         }
         let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host)
         access.route = route.isCatchAll ? route.path : "\(route.method) \(route.path)"
@@ -65,58 +86,68 @@ public struct APIGatewayEmulator: Sendable {
         access.requestId = event.requestId
         runner.runnerLog.debug("\(request.method) \(request.path): route \(access.route ?? "") → \(function.logicalId)"
             + (parameters.isEmpty ? "" : ", path parameters \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"))
-        var authorizerContext: JSONValue?
-        if authorizersEnabled, let authorizer = route.authorizer {
-            switch authorize(event, by: authorizer) {
-            case .success(let context): authorizerContext = context
-            case .failure(let answer): return answer.response
+        let pool: InstancePool
+        do {
+            pool = try runner.pool(for: function)
+        } catch {
+            return answer(.message(502, "Internal Server Error"), access)
+        }
+        let traceId = request.header("x-amzn-trace-id")
+        let done = access
+        let invoke: @Sendable (JSONValue?) -> Void = { authorizerContext in
+            // The integration timeout runs from the request's arrival, authorizer included.
+            pool.invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
+                        traceId: traceId, clientContext: nil, answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds)) { result in
+                guard let result else { return answer(GatewayResponse.integrationTimedOut(payloadVersion2: route.payloadVersion2), done) }
+                answer(GatewayResponse.from(result, payloadVersion2: route.payloadVersion2), done)
             }
         }
-        do {
-            // The integration timeout runs from the request's arrival, authorizer included.
-            guard let result = try runner.pool(for: function).invoke(
-                route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
-                traceId: request.header("x-amzn-trace-id"), clientContext: nil,
-                answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds))
-            else { return GatewayResponse.integrationTimedOut(payloadVersion2: route.payloadVersion2) }
-            return GatewayResponse.from(result, payloadVersion2: route.payloadVersion2)
-        } catch {
-            return .message(502, "Internal Server Error")
+        guard authorizersEnabled, let authorizer = route.authorizer else { return invoke(nil) }
+        authorize(event, by: authorizer) { decision in
+            switch decision {
+            case .success(let context): invoke(context)
+            case .failure(let refusal): answer(refusal.response, done)
+            }
         }
     }
 
     /// Runs the route's authorizer: 401 when an identity source is missing or empty (API Gateway
     /// does not even call the authorizer then), 403 when it denies, 500 when it fails.
-    private func authorize(_ event: GatewayEvent, by authorizer: LambdaAuthorizer) -> Result<JSONValue?, AuthorizationAnswer> {
+    private func authorize(_ event: GatewayEvent, by authorizer: LambdaAuthorizer,
+                           then proceed: @escaping @Sendable (Result<JSONValue?, AuthorizationAnswer>) -> Void) {
         guard let identity = event.identity(for: authorizer) else {
             runner.runnerLog.debug("authorizer \(authorizer.functionId) not called: an identity source is missing or empty (\(authorizer.identitySources)); 401")
-            return .failure(AuthorizationAnswer(.message(401, "Unauthorized")))
+            return proceed(.failure(AuthorizationAnswer(.message(401, "Unauthorized"))))
         }
         let key = [authorizer.functionId] + identity
-        let decision: AuthorizerDecisionCache.Decision
+        let decide: @Sendable (AuthorizerDecisionCache.Decision) -> Void = { decision in
+            proceed(decision.isAuthorized ? .success(decision.context) : .failure(AuthorizationAnswer(.message(403, "Forbidden"))))
+        }
         if let cached = decisions.decision(for: key) {
             runner.runnerLog.debug("authorizer \(authorizer.functionId): cached decision used (ReauthorizeEvery \(authorizer.reauthorizeEverySeconds) s): \(cached.isAuthorized ? "allow" : "deny")")
-            decision = cached
-        } else {
-            guard let function = runner.template.function(named: authorizer.functionId),
-                  let result = try? runner.pool(for: function).invoke(event.authorizer(identity: identity), traceId: nil, clientContext: nil,
-                                                                      answerBy: .now + Self.authorizerTimeout) ?? nil,
-                  case .response(let payload) = result,
-                  let answer = try? JSONParser.parse(payload).objectValue,
-                  case .bool(let isAuthorized)? = answer["isAuthorized"]
-            else { return .failure(AuthorizationAnswer(.message(500, "Internal Server Error"))) }
-            decision = AuthorizerDecisionCache.Decision(isAuthorized: isAuthorized, context: answer["context"])
-            decisions.store(decision, for: key, seconds: authorizer.reauthorizeEverySeconds)
-            runner.runnerLog.debug("authorizer \(authorizer.functionId) called: \(isAuthorized ? "allow" : "deny")"
-                + (authorizer.reauthorizeEverySeconds > 0 ? ", cached for \(authorizer.reauthorizeEverySeconds) s" : ""))
+            return decide(cached)
         }
-        return decision.isAuthorized ? .success(decision.context) : .failure(AuthorizationAnswer(.message(403, "Forbidden")))
+        let failed = AuthorizationAnswer(.message(500, "Internal Server Error"))
+        guard let function = runner.template.function(named: authorizer.functionId), let pool = try? runner.pool(for: function) else {
+            return proceed(.failure(failed))
+        }
+        let (runnerLog, decisions) = (runner.runnerLog, decisions)
+        pool.invoke(event.authorizer(identity: identity), traceId: nil, clientContext: nil, answerBy: .now + Self.authorizerTimeout) { result in
+            guard case .response(let payload)? = result, let answer = try? JSONParser.parse(payload).objectValue,
+                  case .bool(let isAuthorized)? = answer["isAuthorized"]
+            else { return proceed(.failure(failed)) }
+            let decision = AuthorizerDecisionCache.Decision(isAuthorized: isAuthorized, context: answer["context"])
+            decisions.store(decision, for: key, seconds: authorizer.reauthorizeEverySeconds)
+            runnerLog.debug("authorizer \(authorizer.functionId) called: \(isAuthorized ? "allow" : "deny")"
+                + (authorizer.reauthorizeEverySeconds > 0 ? ", cached for \(authorizer.reauthorizeEverySeconds) s" : ""))
+            decide(decision)
+        }
     }
 
     /// API Gateway waits 10 s for a Lambda authorizer, then answers 500.
     static let authorizerTimeout = Duration.seconds(10)
 
-    private struct AuthorizationAnswer: Error {
+    private struct AuthorizationAnswer: Error, Sendable {
         let response: HTTPResponse
         init(_ response: HTTPResponse) { self.response = response }
     }

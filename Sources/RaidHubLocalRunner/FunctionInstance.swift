@@ -64,12 +64,12 @@ final class FunctionInstance: @unchecked Sendable {
         .seconds(definition.timeoutSeconds) + (lock.withLock { hasServed } ? .zero : initBudget)
     }
 
-    /// Runs one invocation; returns how it ended, its duration (from the moment the function had
-    /// the event, so init is not counted), and the init duration on the first one.
-    func invoke(requestId: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
-        let enqueued = ContinuousClock.now
-        let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(definition.timeoutSeconds) * 1000
-        let invocation = PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline, traceId: traceId, clientContext: clientContext)
+    /// Whether it has served an invocation: a warm instance, whose next one has no init phase.
+    var isWarm: Bool { lock.withLock { hasServed } }
+
+    /// Hands one invocation to the function and returns at once; it ends through the Runtime
+    /// API, a crash, or `timeOut`, and `finish` must follow. Whether this was the cold start.
+    private func begin(_ invocation: PendingInvocation) -> Bool {
         let cold = lock.withLock { () -> Bool in
             pending = invocation
             defer { hasServed = true }
@@ -79,9 +79,53 @@ final class FunctionInstance: @unchecked Sendable {
         if let report = runtimeAPI.reportedInitError {
             invocation.complete(.initError(report: report))
         } else if let status = lock.withLock({ exitStatus }) {
-            invocation.complete(.crashed(exitStatus: status, requestId: requestId))
+            invocation.complete(.crashed(exitStatus: status, requestId: invocation.requestId))
         }
         runtimeAPI.enqueue(invocation)
+        return cold
+    }
+
+    /// After an invocation ended: the instance is free, and gone after an init error.
+    private func finish(_ result: InvocationResult) {
+        lock.withLock { pending = nil }
+        if case .initError = result { terminate() }
+    }
+
+    /// Ends `invocation` as timed out and kills the process: in that order, since killing first
+    /// let the termination handler record a crash (502) before the timeout (504) when many
+    /// instances timed out at once.
+    private func timeOut(_ invocation: PendingInvocation) {
+        if invocation.complete(.timedOut(seconds: definition.timeoutSeconds)) { terminate() }
+    }
+
+    private func makeInvocation(requestId: String, event: [UInt8], traceId: String?, clientContext: String?) -> PendingInvocation {
+        let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(definition.timeoutSeconds) * 1000
+        return PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline, traceId: traceId, clientContext: clientContext)
+    }
+
+    /// Runs one invocation on a warm instance without holding a thread: `completion` gets how it
+    /// ended and its duration, on the thread that ended it (the Runtime API's loop, or the
+    /// timekeeper's at the Timeout).
+    func invokeWarm(requestId: String, event: [UInt8], traceId: String?, clientContext: String?, timekeeper: Timekeeper,
+                    completion: @escaping @Sendable (_ result: InvocationResult, _ duration: Duration) -> Void) {
+        let enqueued = ContinuousClock.now
+        let invocation = makeInvocation(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
+        let alarm = timekeeper.schedule(at: enqueued + .seconds(definition.timeoutSeconds)) { [self] in timeOut(invocation) }
+        invocation.onComplete { [self] result in
+            alarm.cancel()
+            finish(result)
+            completion(result, ContinuousClock.now - enqueued)
+        }
+        _ = begin(invocation)
+    }
+
+    /// Runs one invocation, blocking until it ends; returns how it ended, its duration (from the
+    /// moment the function had the event, so init is not counted), and the init duration on the
+    /// first one.
+    func invoke(requestId: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
+        let enqueued = ContinuousClock.now
+        let invocation = makeInvocation(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
+        let cold = begin(invocation)
         var answered: InvocationResult?
         if cold {
             // Init has its own 10-second budget, as on Lambda: the Timeout starts when the
@@ -93,14 +137,10 @@ final class FunctionInstance: @unchecked Sendable {
         }
         let timedFrom = max(enqueued, runtimeAPI.firstNextAt ?? .now)
         let result = answered ?? invocation.wait(timeout: (timedFrom + .seconds(definition.timeoutSeconds)).dispatchTime) ?? {
-            // Timed out first, killed second: killing first let the termination handler record
-            // a crash (502) before the timeout (504) when many instances timed out at once.
-            invocation.complete(.timedOut(seconds: definition.timeoutSeconds))
-            terminate()
+            timeOut(invocation)
             return invocation.wait(timeout: .now()) ?? .timedOut(seconds: definition.timeoutSeconds)
         }()
-        lock.withLock { pending = nil }
-        if case .initError = result { terminate() }
+        finish(result)
         let firstNext = runtimeAPI.firstNextAt
         let initDuration = cold ? firstNext.map { $0 - launchedAt } : nil
         let handedOut = cold ? max(enqueued, firstNext ?? enqueued) : enqueued

@@ -1,22 +1,28 @@
 import Foundation
+import RaidHubHTTPServer
 
 /// The warm instances of one function: reuses an idle one, starts another up to the limit, and
 /// queues callers beyond it, as Lambda scales a function; replaces instances that crashed, timed
 /// out, or whose executable was rebuilt.
+///
+/// A call to a warm instance holds no thread while the function runs or while it waits for an
+/// instance: it ends on the thread that ends it (the Runtime API's loop, the timekeeper's at a
+/// deadline). Only starting an instance and its cold start, which block, run on a worker.
 public final class InstancePool: @unchecked Sendable {
     /// The function this pool runs.
     public let definition: FunctionDefinition
     private let log: LambdaLog
     private let runnerLog: RunnerLog
+    private let timekeeper: Timekeeper
+    /// Starts instances and runs cold starts: at most one per instance.
+    private let workers: WorkerPool
     private let lock = NSLock()
     private var idle: [FunctionInstance] = []
     private var running = 0
     /// Invocations running or waiting, counted against the reserved concurrency.
     private var admitted = 0
-    /// Callers waiting for an instance, oldest first. A released instance is handed straight to
-    /// the oldest: a condition variable wakes an arbitrary waiter, and under load that left some
-    /// requests waiting many turns (the p99 of docs/benchmarks.md).
-    private var waiters: [Waiter] = []
+    /// Calls waiting for an instance, oldest first; a released instance goes to the oldest.
+    private var waiters: [Call] = []
     /// Every live instance, busy or idle, so shutdown can stop them all.
     private var instances: [ObjectIdentifier: FunctionInstance] = [:]
     private var stopped = false
@@ -24,16 +30,60 @@ public final class InstancePool: @unchecked Sendable {
     /// is file-system work on the hot path, and a rebuild is noticed soon enough.
     private var stamp: (value: ExecutableStamp?, checkedAt: ContinuousClock.Instant)?
 
-    /// What a caller is given: a warm instance, or a slot to start one in.
+    /// What a call is given: a warm instance, or a slot to start one in.
     private enum Grant {
         case reuse(FunctionInstance)
         case start
     }
 
-    /// One blocked caller; `grant` is set before `wake` is signalled.
-    private final class Waiter: @unchecked Sendable {
-        let wake = DispatchSemaphore(value: 0)
-        var grant: Grant?
+    /// One invocation on its way, and its caller's answer: given once, by the invocation, or
+    /// by the caller's deadline first (the function then runs on unseen, as on Lambda).
+    private final class Call: @unchecked Sendable {
+        let event: [UInt8]
+        let requestId = LocalIdentifier.uuid()
+        let traceId: String?
+        let clientContext: String?
+        let tail: LogTail?
+        private let lock = NSLock()
+        private var reply: (@Sendable (InvocationResult?) -> Void)?
+        private var started = false
+        var deadline: Timekeeper.Alarm?
+
+        init(event: [UInt8], traceId: String?, clientContext: String?, tail: LogTail?, reply: @escaping @Sendable (InvocationResult?) -> Void) {
+            self.event = event
+            self.traceId = traceId
+            self.clientContext = clientContext
+            self.tail = tail
+            self.reply = reply
+        }
+
+        /// Answers the caller, unless it was answered already.
+        func answer(_ result: InvocationResult?) {
+            let reply = lock.withLock { () -> (@Sendable (InvocationResult?) -> Void)? in
+                defer { self.reply = nil }
+                return self.reply
+            }
+            deadline?.cancel()
+            reply?(result)
+        }
+
+        /// Marks it started on an instance; false when its caller already gave up waiting.
+        func start() -> Bool {
+            lock.withLock {
+                started = reply != nil
+                return started
+            }
+        }
+
+        /// At the caller's deadline: answers nil; true when it had not started (still waiting).
+        func giveUp() -> Bool {
+            let (reply, waiting) = lock.withLock { () -> ((@Sendable (InvocationResult?) -> Void)?, Bool) in
+                defer { self.reply = nil }
+                return (self.reply, !started)
+            }
+            reply?(nil)
+            return reply != nil && waiting
+        }
     }
 
     /// A pool for `definition` that writes Lambda's log lines to `log`.
@@ -41,12 +91,24 @@ public final class InstancePool: @unchecked Sendable {
         self.definition = definition
         self.log = log
         self.runnerLog = runnerLog
+        self.timekeeper = .shared
+        self.workers = WorkerPool(limit: max(1, definition.maximumInstances))
     }
 
     /// Starts an instance and keeps it idle, warm for the first call (`--warm-containers EAGER`).
     public func startInstance() throws {
-        guard let instance = try acquire(by: nil) else { return }
-        passOn(.reuse(instance))
+        let slot = lock.withLock { () -> Bool in
+            guard !stopped, running < definition.maximumInstances else { return false }
+            running += 1
+            return true
+        }
+        guard slot else { return }
+        do {
+            passOn(.reuse(try launch()))
+        } catch {
+            passOn(.start)
+            throw error
+        }
     }
 
     /// Runs one invocation to its end; blocks while every instance is busy. `traceId` is the
@@ -57,66 +119,159 @@ public final class InstancePool: @unchecked Sendable {
         invoke(event, traceId: traceId, clientContext: clientContext, answerBy: nil, tail: tail) ?? .timedOut(seconds: definition.timeoutSeconds)
     }
 
-    /// Runs one invocation for a caller that gives up at `deadline` (API Gateway's integration
-    /// timeout): nil when the deadline came first, while waiting for an instance or while the
-    /// function ran (it then runs on to its end unseen, as on Lambda).
+    /// Runs one invocation for a caller that gives up at `deadline`, blocking until then: see
+    /// the non-blocking `invoke`.
     public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
                        tail: LogTail? = nil) -> InvocationResult? {
-        guard admit() else {
-            log.line("\(definition.logicalId): throttled: its ReservedConcurrentExecutions (\(definition.reservedConcurrency ?? 0)) are all in use")
-            return .throttled
-        }
-        let requestId = LocalIdentifier.uuid()
-        let acquired: FunctionInstance?
-        do {
-            acquired = try acquire(by: deadline)
-        } catch {
-            leave()
-            log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
-            return .crashed(exitStatus: -1, requestId: requestId)
-        }
-        guard let instance = acquired else {
-            leave()
-            return nil
-        }
-        guard let deadline, ContinuousClock.now + instance.longestInvocation > deadline else {
-            return run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext, tail: tail)
-        }
-        // The caller may give up before the function ends: run it on a thread of its own (only
-        // then, since a thread per request would cost every request) and wait until the deadline.
         final class Outcome: @unchecked Sendable {
             let done = DispatchSemaphore(value: 0)
             var result: InvocationResult?
         }
         let outcome = Outcome()
-        Thread { [self] in
-            outcome.result = run(event, on: instance, requestId: requestId, traceId: traceId, clientContext: clientContext, tail: tail)
+        invoke(event, traceId: traceId, clientContext: clientContext, answerBy: deadline, tail: tail) { result in
+            outcome.result = result
             outcome.done.signal()
-        }.start()
-        return outcome.done.wait(timeout: deadline.dispatchTime) == .success ? outcome.result : nil
+        }
+        outcome.done.wait()
+        return outcome.result
     }
 
-    /// One invocation on an instance the caller holds, with Lambda's START, END and REPORT lines.
-    private func run(_ event: [UInt8], on instance: FunctionInstance, requestId: String, traceId: String?, clientContext: String?,
-                     tail: LogTail?) -> InvocationResult {
-        defer { leave() }
-        let say = { (line: String) in
-            self.log.line(line)
-            tail?.append((line + "\n").utf8)
+    /// Runs one invocation for a caller that gives up at `deadline` (API Gateway's integration
+    /// timeout) and returns at once: `completion` gets how it ended, or nil when the deadline
+    /// came first, while waiting for an instance or while the function ran (it then runs on to
+    /// its end unseen, as on Lambda).
+    public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
+                       tail: LogTail? = nil, completion: @escaping @Sendable (InvocationResult?) -> Void) {
+        guard admit() else {
+            log.line("\(definition.logicalId): throttled: its ReservedConcurrentExecutions (\(definition.reservedConcurrency ?? 0)) are all in use")
+            completion(.throttled)
+            return
         }
-        say("START RequestId: \(requestId) Version: $LATEST")
-        instance.output.keep(in: tail)
-        let (result, duration, initDuration) = instance.invoke(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
+        let call = Call(event: event, traceId: traceId, clientContext: clientContext, tail: tail, reply: completion)
+        if let deadline {
+            call.deadline = timekeeper.schedule(at: deadline) { [self] in
+                if call.giveUp(), withdraw(call) { leave() }
+            }
+        }
+        let modified = currentStamp()
+        enum Decision { case granted(Grant), queued, stopped }
+        let decision = lock.withLock { () -> Decision in
+            if stopped { return .stopped }
+            if waiters.isEmpty {
+                if let instance = idle.popLast() { return .granted(.reuse(instance)) }
+                if running < definition.maximumInstances {
+                    running += 1
+                    return .granted(.start)
+                }
+            }
+            waiters.append(call)
+            return .queued
+        }
+        switch decision {
+        case .granted(let grant): granted(grant, to: call, stamp: modified)
+        case .queued: break
+        case .stopped: refuse(call)
+        }
+    }
+
+    /// Starts `call` on what it was granted: at once on a warm instance; on a worker when an
+    /// instance must be started (a cold start blocks).
+    private func granted(_ grant: Grant, to call: Call, stamp modified: ExecutableStamp?) {
+        guard call.start() else {
+            // Its caller gave up at this very moment: the grant goes to the next one.
+            passOn(grant)
+            leave()
+            return
+        }
+        if case .reuse(let instance) = grant, instance.isAlive, instance.isWarm, instance.executableStamp == modified {
+            return runWarm(call, on: instance)
+        }
+        workers.submit { [self] in
+            let instance: FunctionInstance
+            do {
+                instance = try replacement(for: grant, stamp: modified)
+            } catch {
+                passOn(.start)
+                leave()
+                log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
+                call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
+                return
+            }
+            begin(call, on: instance)
+            let (result, duration, initDuration) = instance.invoke(requestId: call.requestId, event: call.event, traceId: call.traceId,
+                                                                    clientContext: call.clientContext)
+            end(call, on: instance, result: result, duration: duration, initDuration: initDuration)
+        }
+    }
+
+    /// The instance to run on: the granted one while it is alive and current, or a new one.
+    private func replacement(for grant: Grant, stamp modified: ExecutableStamp?) throws -> FunctionInstance {
+        if case .reuse(let instance) = grant {
+            // A dead instance, or one of an older build, is replaced in the same slot.
+            if instance.isAlive, instance.executableStamp == modified { return instance }
+            runnerLog.debug("\(definition.logicalId): replacing an instance: " + (instance.isAlive ? "its executable was rebuilt" : "it exited"))
+            forget(instance)
+            instance.terminate()
+        }
+        return try launch()
+    }
+
+    /// Starts a new instance and counts it live (the caller holds a slot for it).
+    private func launch() throws -> FunctionInstance {
+        let instance = try FunctionInstance(definition, output: log)
+        runnerLog.debug("\(definition.logicalId): started an instance, pid \(instance.processIdentifier) (\(definition.executable.lastPathComponent))")
+        let accepted = lock.withLock { () -> Bool in
+            guard !stopped else { return false }
+            instances[ObjectIdentifier(instance)] = instance
+            return true
+        }
+        guard accepted else {
+            instance.terminateAndWait()
+            throw TemplateError("the runner is stopping")
+        }
+        return instance
+    }
+
+    /// One invocation on a warm instance, ended by the Runtime API's loop or the timekeeper.
+    private func runWarm(_ call: Call, on instance: FunctionInstance) {
+        begin(call, on: instance)
+        instance.invokeWarm(requestId: call.requestId, event: call.event, traceId: call.traceId, clientContext: call.clientContext,
+                            timekeeper: timekeeper) { [self] result, duration in
+            end(call, on: instance, result: result, duration: duration, initDuration: nil)
+        }
+    }
+
+    /// Lambda's START line; the function's output is kept in the call's tail from here on.
+    private func begin(_ call: Call, on instance: FunctionInstance) {
+        say("START RequestId: \(call.requestId) Version: $LATEST", call)
+        instance.output.keep(in: call.tail)
+    }
+
+    /// Lambda's END and REPORT lines, the instance back to the pool, the caller answered.
+    private func end(_ call: Call, on instance: FunctionInstance, result: InvocationResult, duration: Duration, initDuration: Duration?) {
         instance.output.flush()
         instance.output.keep(in: nil)
         if case .timedOut(let seconds) = result {
-            say("\(Self.timestamp()) \(requestId) Task timed out after \(seconds).00 seconds")
+            say("\(Self.timestamp()) \(call.requestId) Task timed out after \(seconds).00 seconds", call)
         }
-        say("END RequestId: \(requestId)")
-        say(Self.report(requestId: requestId, duration: duration, initDuration: initDuration,
-                        memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
+        say("END RequestId: \(call.requestId)", call)
+        say(Self.report(requestId: call.requestId, duration: duration, initDuration: initDuration,
+                        memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB), call)
         release(instance, reusable: instance.isAlive && result.keepsInstance)
-        return result
+        leave()
+        call.answer(result)
+    }
+
+    private func say(_ line: String, _ call: Call) {
+        log.line(line)
+        call.tail?.append((line + "\n").utf8)
+    }
+
+    /// A call the stopping pool cannot take.
+    private func refuse(_ call: Call) {
+        leave()
+        log.line("\(definition.logicalId): cannot start \(definition.executable.path): the runner is stopping")
+        call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
     }
 
     /// Counts an invocation against the reserved concurrency; false when it is all in use. An
@@ -136,13 +291,14 @@ public final class InstancePool: @unchecked Sendable {
     /// Stops every instance, busy ones too (their invocations end as crashed), and waits until
     /// each process has exited; later invocations fail at once.
     public func shutdown() {
-        let (stopping, waiting) = lock.withLock { () -> ([FunctionInstance], [Waiter]) in
+        let (stopping, waiting) = lock.withLock { () -> ([FunctionInstance], [Call]) in
             stopped = true
             defer { idle.removeAll(); instances.removeAll(); waiters.removeAll() }
             return (Array(instances.values), waiters)
         }
-        waiting.forEach { $0.wake.signal() }  // each finds the pool stopped
+        waiting.forEach(refuse)
         stopping.forEach { $0.terminateAndWait() }
+        workers.stop()
     }
 
     /// Looks at the executable again on the next request (it was just rebuilt).
@@ -158,76 +314,14 @@ public final class InstancePool: @unchecked Sendable {
         return value
     }
 
-    /// An instance for one invocation: an idle one, a new one, or the next released one; nil when
-    /// `deadline` passes first.
-    private func acquire(by deadline: ContinuousClock.Instant?) throws -> FunctionInstance? {
-        let modified = currentStamp()
-        let waiter = Waiter()
-        let immediate: Grant? = lock.withLock {
-            if stopped { return nil }
-            if waiters.isEmpty {
-                if let instance = idle.popLast() { return .reuse(instance) }
-                if running < definition.maximumInstances {
-                    running += 1
-                    return .start
-                }
-            }
-            waiters.append(waiter)
-            return nil
-        }
-        if lock.withLock({ stopped }) { throw TemplateError("the runner is stopping") }
-        let grant: Grant
-        if let immediate {
-            grant = immediate
-        } else {
-            if let deadline {
-                guard waiter.wake.wait(timeout: deadline.dispatchTime) == .success else {
-                    abandon(waiter)
-                    return nil
-                }
-            } else {
-                waiter.wake.wait()
-            }
-            guard let granted = lock.withLock({ stopped ? nil : waiter.grant ?? .start }) else { throw TemplateError("the runner is stopping") }
-            grant = granted
-        }
-        if case .reuse(let instance) = grant {
-            // A dead instance, or one of an older build, is replaced in the same slot.
-            if instance.isAlive, instance.executableStamp == modified { return instance }
-            runnerLog.debug("\(definition.logicalId): replacing an instance: " + (instance.isAlive ? "its executable was rebuilt" : "it exited"))
-            forget(instance)
-            instance.terminate()
-        }
-        do {
-            let instance = try FunctionInstance(definition, output: log)
-            runnerLog.debug("\(definition.logicalId): started an instance, pid \(instance.processIdentifier) (\(definition.executable.lastPathComponent))")
-            let accepted = lock.withLock { () -> Bool in
-                guard !stopped else { return false }
-                instances[ObjectIdentifier(instance)] = instance
-                return true
-            }
-            guard accepted else {
-                instance.terminateAndWait()
-                throw TemplateError("the runner is stopping")
-            }
-            return instance
-        } catch {
-            passOn(.start)
-            throw error
-        }
-    }
-
-    /// A waiter whose caller gave up: out of the queue, or, when an instance (or a slot) reached
-    /// it at that very moment, that grant handed on to the next caller.
-    private func abandon(_ waiter: Waiter) {
-        let handedOver = lock.withLock { () -> Bool in
-            guard let index = waiters.firstIndex(where: { $0 === waiter }) else { return !stopped }
+    /// Takes a call whose caller gave up out of the queue; false when it was no longer there
+    /// (a grant reached it at that moment, and `granted` hands it on).
+    private func withdraw(_ call: Call) -> Bool {
+        lock.withLock {
+            guard let index = waiters.firstIndex(where: { $0 === call }) else { return false }
             waiters.remove(at: index)
-            return false
+            return true
         }
-        guard handedOver else { return }
-        waiter.wake.wait()  // the grant is set before the wake-up, which is on its way
-        passOn(waiter.grant ?? .start)
     }
 
     private func forget(_ instance: FunctionInstance) {
@@ -242,19 +336,15 @@ public final class InstancePool: @unchecked Sendable {
         passOn(reusable ? .reuse(instance) : .start)
     }
 
-    /// Gives a released instance (or its slot) to the oldest waiter; with none waiting, keeps the
-    /// instance warm, or frees the slot.
+    /// Gives a released instance (or its slot) to the oldest waiting call; with none waiting,
+    /// keeps the instance warm, or frees the slot.
     private func passOn(_ grant: Grant) {
-        let woken: Waiter? = lock.withLock {
-            if !waiters.isEmpty {
-                let first = waiters.removeFirst()
-                first.grant = grant
-                return first
-            }
-            if case .reuse(let instance) = grant { idle.append(instance) } else { running -= 1 }
+        let woken: Call? = lock.withLock {
+            if !stopped, !waiters.isEmpty { return waiters.removeFirst() }
+            if case .reuse(let instance) = grant, !stopped { idle.append(instance) } else { running -= 1 }
             return nil
         }
-        woken?.wake.signal()
+        if let woken { granted(grant, to: woken, stamp: currentStamp()) }
     }
 
     /// `REPORT RequestId: …\tDuration: X.XX ms\tBilled Duration: N ms\tMemory Size: M MB\tMax Memory Used: U MB[\tInit Duration: X.XX ms]`.

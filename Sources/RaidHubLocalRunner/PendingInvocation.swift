@@ -13,6 +13,8 @@ final class PendingInvocation: @unchecked Sendable {
     private let lock = NSLock()
     private let done = DispatchSemaphore(value: 0)
     private var result: InvocationResult?
+    /// Told how it ended, on the thread that ended it (see `onComplete`).
+    private var completion: (@Sendable (InvocationResult) -> Void)?
 
     init(requestId: String, event: [UInt8], deadlineMilliseconds: Int64, traceId: String? = nil, clientContext: String? = nil) {
         self.requestId = requestId
@@ -30,13 +32,27 @@ final class PendingInvocation: @unchecked Sendable {
     /// Records how it ended; false when it had already ended (a second answer is refused).
     @discardableResult
     func complete(_ outcome: InvocationResult) -> Bool {
-        let first = lock.withLock { () -> Bool in
-            guard result == nil else { return false }
+        let (first, completion) = lock.withLock { () -> (Bool, (@Sendable (InvocationResult) -> Void)?) in
+            guard result == nil else { return (false, nil) }
             result = outcome
-            return true
+            defer { self.completion = nil }
+            return (true, self.completion)
         }
-        if first { done.signal() }
+        if first {
+            done.signal()
+            completion?(outcome)
+        }
         return first
+    }
+
+    /// Runs `action` with the outcome once it ends (at once if it has), on the thread that ends
+    /// it: the Runtime API's loop for an answer, the timekeeper for a timeout. No thread waits.
+    func onComplete(_ action: @escaping @Sendable (InvocationResult) -> Void) {
+        let ended = lock.withLock { () -> InvocationResult? in
+            if result == nil { completion = action }
+            return result
+        }
+        if let ended { action(ended) }
     }
 
     /// Waits until it ends, or `timeout` passes (then nil).

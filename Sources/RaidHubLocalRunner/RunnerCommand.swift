@@ -38,12 +38,14 @@ public struct RunnerCommand {
             case .startAPI:
                 let runner = try makeRunner(options)
                 return try serve(runner, options, port: options.port ?? 3000, name: "start-api") { host in
-                    APIGatewayEmulator(runner: runner, host: host, staticDirectory: staticDirectory(options),
-                                       authorizersEnabled: !options.disableAuthorizer).respond(to:)
+                    let emulator = APIGatewayEmulator(runner: runner, host: host, staticDirectory: staticDirectory(options),
+                                                      authorizersEnabled: !options.disableAuthorizer)
+                    // Taken on the server's loop: a request waiting for its function holds no thread.
+                    return .deferred { request, responder in emulator.respond(to: request) { responder.respond($0) } }
                 }
             case .startLambda:
                 let runner = try makeRunner(options)
-                return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in LambdaInvokeEmulator(runner: runner).respond(to:) }
+                return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in .blocking(LambdaInvokeEmulator(runner: runner).respond(to:)) }
             }
         } catch {
             Console.error("local-runner: \(error)\n")
@@ -153,10 +155,13 @@ public struct RunnerCommand {
 
     private static func serve(
         _ runner: LocalRunner, _ options: Options, port: UInt16, name: String,
-        handler: (String) -> HTTPServer.Handler
+        handler: (String) -> Answering
     ) throws -> Int32 {
         let authority = options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"
-        let server = HTTPServer(host: options.host, port: port, handler: handler(authority))
+        let server = switch handler(authority) {
+        case .blocking(let handler): HTTPServer(host: options.host, port: port, handler: handler)
+        case .deferred(let handler): HTTPServer(host: options.host, port: port, deferredHandler: handler)
+        }
         let bound = try server.start()
         let base = "http://" + (options.host.contains(":") ? "[\(options.host)]" : options.host) + ":\(bound)"
         Console.error("local-runner \(name): listening on \(base)\n")
@@ -165,6 +170,12 @@ public struct RunnerCommand {
         }
         if options.warmContainers == .eager { runner.startEveryFunction() }
         return waitForShutdown(server, runner)
+    }
+
+    /// How a served command answers: on a worker thread, or on the server's loop.
+    private enum Answering {
+        case blocking(HTTPServer.Handler)
+        case deferred(HTTPServer.DeferredHandler)
     }
 
     /// SIGINT or SIGTERM: stop accepting and let requests in flight finish for up to 10 s (a

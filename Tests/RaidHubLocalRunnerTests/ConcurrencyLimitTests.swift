@@ -91,15 +91,21 @@ import Testing
     /// API Gateway gives up after the integration timeout whether the call waited for an instance
     /// or its function was still running: 503 for an HTTP API, 504 for a REST API; the function
     /// still finishes, and its instance serves the next call.
+    /// `start-api` as the runner serves it (answers deferred to the function's loop), on a free port.
+    static func startAPI(_ runner: LocalRunner) throws -> (HTTPServer, UInt16) {
+        final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
+        let late = Late()
+        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request) { responder.respond($0) } }
+        let port = try server.start()
+        late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
+        return (server, port)
+    }
+
     @Test func givesUpAtTheIntegrationTimeoutWhetherQueuedOrRunning() throws {
         let envFile = EnvironmentFile()
         let runner = LocalRunner(template: try Self.template(timeoutInMillis: 1500), environmentFile: envFile,
                                  executablesDirectory: try Self.sleeperFolder(seconds: 1.0), maximumInstances: 1, log: LambdaLog { _ in })
-        final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
-        let late = Late()
-        let server = HTTPServer(port: 0) { late.emulator!.respond(to: $0) }
-        let port = try server.start()
-        late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
+        let (server, port) = try Self.startAPI(runner)
         defer { server.stop(); runner.shutdown() }
         let timed: @Sendable (String) -> @Sendable () throws -> (RunnerHTTPClient.Answer, Duration) = { path in {
             let started = ContinuousClock.now

@@ -98,6 +98,36 @@ import Testing
         #expect(lines.countContaining("\tInit Duration: ") == 2, "a fresh instance, so a cold start, each time")
     }
 
+    /// A warm instance runs its invocation without a thread waiting on it: its Timeout comes
+    /// from the timekeeper, a crash from the exit, and either way the next call gets a fresh
+    /// instance while the pool stays usable.
+    @Test func endsAWarmInvocationAtItsTimeoutOrItsCrash() throws {
+        let script = try TestRuntime.write("""
+            if event == b"hang":
+                time.sleep(60)
+            if event == b"exit":
+                os._exit(7)
+            """, to: FileManager.default.temporaryDirectory.appendingPathComponent("warm-\(UUID().uuidString)"))
+        let lines = Lines()
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Warm", executable: script, environment: [:], timeoutSeconds: 1,
+                                                               maximumInstances: 1), log: lines.log)
+        defer { pool.shutdown() }
+        let ok = InvocationResult.response(Array(#"{"statusCode":200}"#.utf8))
+        #expect(pool.invoke([]) == ok)  // cold
+        #expect(pool.invoke([]) == ok)  // warm
+        let started = ContinuousClock.now
+        #expect(pool.invoke(Array("hang".utf8)) == .timedOut(seconds: 1))
+        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(lines.countContaining("Task timed out after 1.00 seconds") == 1)
+        #expect(pool.invoke([]) == ok)  // a fresh instance: cold
+        #expect(pool.invoke([]) == ok)  // warm again
+        guard case .crashed(7, _) = pool.invoke(Array("exit".utf8)) else { Issue.record("not a crash with status 7"); return }
+        #expect(pool.invoke([]) == ok)
+        #expect(lines.countContaining("\tInit Duration: ") == 3, "cold at first, after the timeout and after the crash")
+        #expect(lines.count("START RequestId: ") == 7)
+        #expect(lines.count("END RequestId: ") == 7)
+    }
+
     @Test func reportsACrashedInstance() throws {
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "Crasher", executable: try Self.script("exit 3"), environment: [:]), log: Lines().log)
         defer { pool.shutdown() }

@@ -5,14 +5,15 @@ import Testing
 /// The `local-runner` process as a developer runs it: signals, exit statuses, the children it
 /// leaves (none), and closed output streams.
 @Suite(.serialized) struct RunnerProcessTests {
-    /// A folder holding a copy of local-runner, a template and two functions: `slow` answers
+    /// A folder holding a copy of local-runner, a template and three functions: `slow` answers
     /// after a second (a Python runtime), `stuck` takes its event's slot and never asks for it
-    /// (`exec sleep`, so the instance is one process).
+    /// (`exec sleep`, so the instance is one process), `brief` answers after 50 ms.
     static func workspace() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("local-runner"), to: folder.appendingPathComponent("local-runner"))
         try TestRuntime.write("time.sleep(1)\nbody = b'{\"statusCode\":200,\"body\":\"slow\"}'", to: folder.appendingPathComponent("slow"))
+        try TestRuntime.write("time.sleep(0.05)", to: folder.appendingPathComponent("brief"))
         let stuck = folder.appendingPathComponent("stuck")
         try Data("#!/bin/sh\nexec sleep 120\n".utf8).write(to: stuck)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stuck.path)
@@ -26,6 +27,10 @@ import Testing
                 Type: AWS::Serverless::Function
                 Properties: {Timeout: 120, Events: {E: {Type: HttpApi, Properties: {Path: /stuck, Method: GET}}}}
                 Metadata: {DockerBuildArgs: {FUNCTION: stuck}}
+              Brief:
+                Type: AWS::Serverless::Function
+                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /brief, Method: GET}}}}
+                Metadata: {DockerBuildArgs: {FUNCTION: brief}}
             """
         try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
         return folder
@@ -147,5 +152,29 @@ import Testing
         kill(runner.processIdentifier, SIGINT)
         #expect(Self.waitForExit(runner, seconds: 15))
         #expect(runner.terminationStatus == 130)
+    }
+
+    /// Requests waiting for a busy function hold no thread: 300 callers of a function with four
+    /// instances wait on the event loop and the timekeeper, and every one is answered. (The
+    /// server used to give each a worker thread, up to 64, and queue the rest.)
+    @Test func requestsWaitingForAFunctionHoldNoThread() throws {
+        let folder = try Self.workspace()
+        // Its log (1,500 lines) to /dev/null: a pipe nobody reads would fill and stall it.
+        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
+        defer { runner.terminate(); runner.waitUntilExit() }
+        func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/task").count) ?? 0 }
+        let callers = try (0..<300).map { _ in try RawConnection(port: port) }
+        for caller in callers { caller.send("GET /brief HTTP/1.1\r\nHost: t\r\n\r\n") }
+        Thread.sleep(forTimeInterval: 1)  // instances started, most callers still waiting
+        let during = threads()
+        var answered = 0
+        for caller in callers {
+            caller.setReadTimeout(milliseconds: 60_000)
+            if caller.readResponse()?.status == 200 { answered += 1 }
+        }
+        #expect(answered == 300)
+        // The loop, the timekeeper, signal handling, and per instance its Runtime API loop, its
+        // output reader and the worker that started it: about 20.
+        #expect(during < 30, "\(during) threads while 300 requests waited")
     }
 }

@@ -13,7 +13,8 @@ import Testing
         let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in })
         final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
         let late = Late()
-        let server = HTTPServer(port: 0) { late.emulator!.respond(to: $0) }
+        // Deferred, as `local-runner start-api` serves it: the answer comes from the function's loop.
+        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request) { responder.respond($0) } }
         let port = try server.start()  // the emulator needs the bound port, known only now
         late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
         return (server, runner, "http://127.0.0.1:\(port)")
