@@ -157,7 +157,13 @@ final class EventLoop: @unchecked Sendable {
         case .handling:
             // The client went away while its request was being handled: give the work back
             // (a parked request must not be answered to nobody) and close.
-            if flags & Self.hangUp != 0 { closeConnection(connection) }
+            if flags & Self.hangUp != 0 {
+                closeConnection(connection)
+            } else if flags & EPOLLIN.rawValue != 0 {
+                // A pipelined request: it waits in the socket, watched only for a hang-up, until
+                // this answer is written (level-triggered, it would otherwise wake us at once).
+                setInterest(connection, EPOLLRDHUP.rawValue)
+            }
         case .writing:
             if flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 { closeConnection(connection); return }
             if flags & EPOLLOUT.rawValue != 0 { flush(connection) }
@@ -206,8 +212,9 @@ final class EventLoop: @unchecked Sendable {
         connection.bodyStarted = nil
         connection.answeringHead = request.method == "HEAD"
         connection.keepAlive = request.keepAlive
+        // Still watched for input, which is how a hang-up shows: a request's interest changes
+        // only if the client pipelines another (two epoll_ctl calls per request otherwise).
         connection.phase = .handling
-        setInterest(connection, EPOLLRDHUP.rawValue)
         connection.responder = server.dispatch(request, descriptor: connection.descriptor, generation: connection.generation)
     }
 
@@ -255,7 +262,7 @@ final class EventLoop: @unchecked Sendable {
         }
         connection.phase = .reading
         connection.idleSince = .now
-        setInterest(connection, Self.readable)
+        if connection.interest != Self.readable { setInterest(connection, Self.readable) }
         process(connection)  // a pipelined request may already be buffered
     }
 

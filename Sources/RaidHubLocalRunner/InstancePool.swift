@@ -243,7 +243,7 @@ public final class InstancePool: @unchecked Sendable {
 
     /// Lambda's START line; the function's output is kept in the call's tail from here on.
     private func begin(_ call: Call, on instance: FunctionInstance) {
-        say("START RequestId: \(call.requestId) Version: $LATEST", call)
+        say(["START RequestId: \(call.requestId) Version: $LATEST"], call)
         instance.output.keep(in: call.tail)
     }
 
@@ -251,20 +251,22 @@ public final class InstancePool: @unchecked Sendable {
     private func end(_ call: Call, on instance: FunctionInstance, result: InvocationResult, duration: Duration, initDuration: Duration?) {
         instance.output.flush()
         instance.output.keep(in: nil)
+        var lines: [String] = []
         if case .timedOut(let seconds) = result {
-            say("\(Self.timestamp()) \(call.requestId) Task timed out after \(seconds).00 seconds", call)
+            lines.append("\(Self.timestamp()) \(call.requestId) Task timed out after \(seconds).00 seconds")
         }
-        say("END RequestId: \(call.requestId)", call)
-        say(Self.report(requestId: call.requestId, duration: duration, initDuration: initDuration,
-                        memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB), call)
+        lines.append("END RequestId: \(call.requestId)")
+        lines.append(Self.report(requestId: call.requestId, duration: duration, initDuration: initDuration,
+                                 memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
+        say(lines, call)
         release(instance, reusable: instance.isAlive && result.keepsInstance)
         leave()
         call.answer(result)
     }
 
-    private func say(_ line: String, _ call: Call) {
-        log.line(line)
-        call.tail?.append((line + "\n").utf8)
+    private func say(_ lines: [String], _ call: Call) {
+        log.lines(lines)
+        for line in lines { call.tail?.append((line + "\n").utf8) }
     }
 
     /// A call the stopping pool cannot take.

@@ -5,16 +5,19 @@ import Foundation
 public struct LambdaLog: Sendable {
     private let write: @Sendable (String) -> Void
     private let writeBytes: @Sendable (UnsafeBufferPointer<UInt8>) -> Void
+    private let writeLines: @Sendable ([String]) -> Void
 
     /// A log that hands each line to `write`; the functions' output goes to stderr.
     public init(write: @escaping @Sendable (String) -> Void) {
         self.write = write
         self.writeBytes = { Console.error($0) }
+        self.writeLines = { $0.forEach(write) }
     }
 
     private init(descriptor: Int32) {
         write = { line in Console.write(line + "\n", to: descriptor) }
         writeBytes = { Console.write(UnsafeRawBufferPointer($0), to: descriptor) }
+        writeLines = { lines in Console.write(lines.joined(separator: "\n") + "\n", to: descriptor) }
     }
 
     /// The runner's standard error.
@@ -29,6 +32,9 @@ public struct LambdaLog: Sendable {
 
     /// Writes one line.
     public func line(_ text: String) { write(text) }
+
+    /// Writes lines that belong together (END and REPORT) at once: one `write` for all.
+    func lines(_ texts: [String]) { writeLines(texts) }
 
     /// Writes a function's output as it came.
     func raw(_ bytes: UnsafeBufferPointer<UInt8>) { writeBytes(bytes) }
