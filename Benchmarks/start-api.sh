@@ -2,7 +2,9 @@
 # local-runner start-api (release build) under wrk, next to nginx answering a static 200 in the
 # same run (issue #11): POST /authorize/user with 32 keep-alive connections (wrk -t2 -c32), the
 # ratio of the two, one connection for latency, then 2,000 idle connections beside a normal
-# client (latency and the runner's memory). Needs wrk and nginx (apt-get install wrk nginx-light).
+# client (latency and the runner's memory). Also prints the CPU time per request of the runner,
+# the functions and wrk, and the ceiling those last two put on any runner. Needs wrk and nginx
+# (apt-get install wrk nginx-light).
 # Usage: Benchmarks/start-api.sh [SECONDS]   (default 15 per measured run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,11 +56,32 @@ else
 fi
 
 wrk -t2 -c32 -d3s -s Benchmarks/post-authorize-user.lua "$url" >/dev/null  # warm every instance
+# CPU time (user + system, in clock ticks) of the runner and of its children, the functions.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+children_ticks() { local total=0; for child in $(pgrep -P "$runner"); do total=$((total + $(ticks "$child"))); done; echo "$total"; }
+runner_before=$(ticks "$runner"); functions_before=$(children_ticks)
 echo "== start-api POST /authorize/user: 32 connections, 2 wrk threads, ${seconds} s"
-out=$(wrk -t2 -c32 -d"${seconds}s" --latency -s Benchmarks/post-authorize-user.lua "$url")
+# wrk's own CPU time comes from /usr/bin/time (%U %S, on the last line of stderr).
+out=$(/usr/bin/time -f "wrk-cpu %U %S" wrk -t2 -c32 -d"${seconds}s" --latency -s Benchmarks/post-authorize-user.lua "$url" 2>&1)
+runner_after=$(ticks "$runner"); functions_after=$(children_ticks)
 echo "$out" | summary
 runner_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 [ -n "$nginx_rps" ] && python3 -c "print(f'start-api / nginx: {float(\"$runner_rps\") / float(\"$nginx_rps\"):.3f}')"
+# Where the two cores went, per request, and what no runner could exceed on this machine: the
+# functions and wrk need their share whatever the runner does, so even a runner that cost
+# nothing would serve at most (cores x 1 s) / (functions + wrk) per second.
+requests=$(echo "$out" | awk '/requests in/ {print $1}')
+wrk_seconds=$(echo "$out" | awk '/^wrk-cpu/ {print $2 + $3}')
+python3 - "$requests" "$((runner_after - runner_before))" "$((functions_after - functions_before))" "$wrk_seconds" "$(getconf CLK_TCK)" "$(nproc)" "${nginx_rps:-0}" <<'PY'
+import sys
+requests, runner, functions, wrk, hz, cores, nginx = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+per = lambda seconds: seconds / requests * 1e6
+runner_us, functions_us, wrk_us = per(runner / hz), per(functions / hz), per(wrk)
+print(f"CPU per request: runner {runner_us:.0f} us, functions {functions_us:.0f} us, wrk {wrk_us:.0f} us")
+ceiling = cores * 1e6 / (functions_us + wrk_us)
+line = f"ceiling for any runner on {cores} cores (functions + wrk alone): {ceiling:,.0f} req/s"
+print(line + (f" = {ceiling / nginx:.3f} of nginx" if nginx else ""))
+PY
 
 echo "== start-api, 1 connection, 10 s"
 wrk -t1 -c1 -d10s --latency -s Benchmarks/post-authorize-user.lua "$url" | summary
