@@ -16,6 +16,9 @@ done
 work=$(mktemp -d)
 port=3999
 nginx_port=3998
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+  echo "something already listens on 127.0.0.1:$port: stop it first (the figures would be its own)"; exit 1
+fi
 .build/release/local-runner start-api --port "$port" 2>/dev/null &
 runner=$!
 nginx_pid=
@@ -48,9 +51,14 @@ CONF
   nginx_pid=$!
   sleep 0.5
   echo "== nginx $(nginx -v 2>&1 | sed 's/.*\///'), static 200: 32 connections, 2 wrk threads, ${seconds} s"
+  nginx_ticks() { local total=0; for worker in $(pgrep -P "$nginx_pid"); do total=$((total + $(awk '{print $14 + $15}' "/proc/$worker/stat"))); done; echo "$total"; }
+  nginx_before=$(nginx_ticks)
   out=$(wrk -t2 -c32 -d"${seconds}s" --latency "http://127.0.0.1:$nginx_port/")
+  nginx_after=$(nginx_ticks)
   echo "$out" | summary
   nginx_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  nginx_requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  nginx_us=$(python3 -c "print((${nginx_after} - ${nginx_before}) / $(getconf CLK_TCK) / ${nginx_requests} * 1e6)")
 else
   echo "nginx is not installed (apt-get install nginx-light): no reference"
 fi
@@ -72,15 +80,22 @@ runner_rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 # nothing would serve at most (cores x 1 s) / (functions + wrk) per second.
 requests=$(echo "$out" | awk '/requests in/ {print $1}')
 wrk_seconds=$(echo "$out" | awk '/^wrk-cpu/ {print $2 + $3}')
-python3 - "$requests" "$((runner_after - runner_before))" "$((functions_after - functions_before))" "$wrk_seconds" "$(getconf CLK_TCK)" "$(nproc)" "${nginx_rps:-0}" <<'PY'
+python3 - "$requests" "$((runner_after - runner_before))" "$((functions_after - functions_before))" "$wrk_seconds" "$(getconf CLK_TCK)" "$(nproc)" "${nginx_rps:-0}" "${nginx_us:-0}" <<'PY'
 import sys
 requests, runner, functions, wrk, hz, cores, nginx = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7])
+nginx_us = float(sys.argv[8])
 per = lambda seconds: seconds / requests * 1e6
 runner_us, functions_us, wrk_us = per(runner / hz), per(functions / hz), per(wrk)
 print(f"CPU per request: runner {runner_us:.0f} us, functions {functions_us:.0f} us, wrk {wrk_us:.0f} us")
 ceiling = cores * 1e6 / (functions_us + wrk_us)
 line = f"ceiling for any runner on {cores} cores (functions + wrk alone): {ceiling:,.0f} req/s"
 print(line + (f" = {ceiling / nginx:.3f} of nginx" if nginx else ""))
+if nginx:
+    # The runner reads and writes three HTTP messages per request where nginx reads and
+    # writes one (the caller's; the event to /next; the 202 to /response): a runner exactly as
+    # lean as nginx per message would still cost three times nginx's CPU per request.
+    lean = cores * 1e6 / (functions_us + wrk_us + 3 * nginx_us)
+    print(f"nginx's own CPU per request {nginx_us:.1f} us; a runner as lean as nginx per message: {lean:,.0f} req/s = {lean / nginx:.3f} of nginx")
 PY
 
 echo "== start-api, 1 connection, 10 s"
