@@ -255,6 +255,7 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         connection.output = []
+        connection.responder?.answerWritten()
         connection.responder = nil
         if connection.closeAfterWrite {
             closeConnection(connection)

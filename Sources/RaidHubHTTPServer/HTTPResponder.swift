@@ -42,6 +42,12 @@ public final class HTTPResponder: Sendable {
         if runNow { action() }
     }
 
+    /// Called by the server once the answer is written: the client can no longer miss it, so
+    /// `onClientGone`'s action (which may hold the responder itself) is let go.
+    func answerWritten() {
+        state.withLock { $0.onClientGone = nil }
+    }
+
     /// Called by the server when the connection closed before an answer was written to it.
     func clientWentAway() {
         let action = state.withLock { state -> (@Sendable () -> Void)? in

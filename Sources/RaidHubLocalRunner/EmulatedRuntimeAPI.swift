@@ -132,9 +132,10 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         }
         switch decision {
         case .serve, .park:
-            responder.onClientGone { [self] in
+            // Weakly: the responder keeps this action until its answer is written.
+            responder.onClientGone { [self, weak responder] in
                 let event = lock.withLock { () -> PendingInvocation? in
-                    if state.waiting === responder { state.waiting = nil; return nil }
+                    if let responder, state.waiting === responder { state.waiting = nil; return nil }
                     // Answered with an event that never reached the client: it waits again.
                     guard let current = state.current, !current.isComplete else { return nil }
                     return current

@@ -196,6 +196,28 @@ import Testing
     }
 
     /// stop(): no new connections; an answer under way is still delivered, then it closes.
+    /// A deferred handler's `onClientGone` action is let go once the answer is written, even
+    /// when it holds its own responder (the Runtime API's did): a warm runner kept one per
+    /// invocation before, 185 bytes a request, 2 MB a second under load.
+    @Test func letsGoOfAClientGoneActionOnceTheAnswerIsWritten() throws {
+        final class Probe: Sendable {}
+        final class Watch: @unchecked Sendable { weak var probe: Probe? }
+        let watch = Watch()
+        let server = HTTPServer(port: 0) { request, responder in
+            let probe = Probe()
+            watch.probe = probe
+            responder.onClientGone { _ = probe; _ = responder }  // holds the responder: a cycle until let go
+            responder.respond(HTTPResponse(status: 200))
+        }
+        let port = try server.start()
+        defer { server.stop() }
+        let client = try RawConnection(port: port)
+        client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(client.readResponse()?.status == 200)
+        for _ in 0..<100 where watch.probe != nil { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(watch.probe == nil, "an answered request's action (and its responder) still held")
+    }
+
     @Test func stopLetsARequestInFlightFinish() throws {
         let (server, port) = try Self.serve(handler: { _ in
             Thread.sleep(forTimeInterval: 0.3)

@@ -1,19 +1,21 @@
 import Foundation
+import Synchronization
 import RaidHubTestSupport
 import Testing
 
 /// The `local-runner` process as a developer runs it: signals, exit statuses, the children it
 /// leaves (none), and closed output streams.
 @Suite(.serialized) struct RunnerProcessTests {
-    /// A folder holding a copy of local-runner, a template and three functions: `slow` answers
+    /// A folder holding a copy of local-runner, a template and four functions: `slow` answers
     /// after a second (a Python runtime), `stuck` takes its event's slot and never asks for it
-    /// (`exec sleep`, so the instance is one process), `brief` answers after 50 ms.
+    /// (`exec sleep`, so the instance is one process), `brief` answers after 50 ms, `echo` at once.
     static func workspace() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("local-runner"), to: folder.appendingPathComponent("local-runner"))
         try TestRuntime.write("time.sleep(1)\nbody = b'{\"statusCode\":200,\"body\":\"slow\"}'", to: folder.appendingPathComponent("slow"))
         try TestRuntime.write("time.sleep(0.05)", to: folder.appendingPathComponent("brief"))
+        try TestRuntime.write("", to: folder.appendingPathComponent("echo"))
         let stuck = folder.appendingPathComponent("stuck")
         try Data("#!/bin/sh\nexec sleep 120\n".utf8).write(to: stuck)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stuck.path)
@@ -31,6 +33,10 @@ import Testing
                 Type: AWS::Serverless::Function
                 Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /brief, Method: GET}}}}
                 Metadata: {DockerBuildArgs: {FUNCTION: brief}}
+              Echo:
+                Type: AWS::Serverless::Function
+                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /echo, Method: GET}}}}
+                Metadata: {DockerBuildArgs: {FUNCTION: echo}}
             """
         try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
         return folder
@@ -176,5 +182,37 @@ import Testing
         // The loop, the timekeeper, signal handling, and per instance its Runtime API loop, its
         // output reader and the worker that started it: about 20.
         #expect(during < 30, "\(during) threads while 300 requests waited")
+    }
+
+    /// The short version of `Benchmarks/soak.sh`: a warm runner's memory does not grow with the
+    /// invocations it serves. 12,000 requests on four keep-alive connections after 2,000 to warm
+    /// up; the runner once kept 185 bytes per invocation (2 MB more here).
+    @Test func memoryStaysFlatOverThousandsOfInvocations() throws {
+        let folder = try Self.workspace()
+        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
+        defer { runner.terminate(); runner.waitUntilExit() }
+        func residentKiB() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(runner.processIdentifier)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        func load(_ count: Int) -> Int {
+            let answered = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                guard let client = try? RawConnection(port: port) else { return }
+                var ok = 0
+                for _ in 0..<(count / 4) {
+                    client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+                    if client.readResponse()?.status == 200 { ok += 1 }
+                }
+                answered.withLock { $0 += ok }
+            }
+            return answered.withLock { $0 }
+        }
+        #expect(load(2_000) == 2_000)
+        let before = residentKiB()
+        #expect(load(12_000) == 12_000)
+        let after = residentKiB()
+        #expect(after - before < 1_024, "RSS grew from \(before) to \(after) KiB over 12,000 invocations")
     }
 }
