@@ -21,8 +21,8 @@ public final class InstancePool: @unchecked Sendable {
     private var running = 0
     /// Invocations running or waiting, counted against the reserved concurrency.
     private var admitted = 0
-    /// Calls waiting for an instance, oldest first; a released instance goes to the oldest.
-    private var waiters: [Call] = []
+    /// InvocationRequests waiting for an instance, oldest first; a released instance goes to the oldest.
+    private var waiters: [InvocationRequest] = []
     /// Every live instance, busy or idle, so shutdown can stop them all.
     private var instances: [ObjectIdentifier: FunctionInstance] = [:]
     private var stopped = false
@@ -34,56 +34,6 @@ public final class InstancePool: @unchecked Sendable {
     private enum Grant {
         case reuse(FunctionInstance)
         case start
-    }
-
-    /// One invocation on its way, and its caller's answer: given once, by the invocation, or
-    /// by the caller's deadline first (the function then runs on unseen, as on Lambda).
-    private final class Call: @unchecked Sendable {
-        let event: [UInt8]
-        let requestId = LocalIdentifier.uuid()
-        let traceId: String?
-        let clientContext: String?
-        let tail: LogTail?
-        private let lock = NSLock()
-        private var reply: (@Sendable (InvocationResult?) -> Void)?
-        private var started = false
-        var deadline: Timekeeper.Alarm?
-
-        init(event: [UInt8], traceId: String?, clientContext: String?, tail: LogTail?, reply: @escaping @Sendable (InvocationResult?) -> Void) {
-            self.event = event
-            self.traceId = traceId
-            self.clientContext = clientContext
-            self.tail = tail
-            self.reply = reply
-        }
-
-        /// Answers the caller, unless it was answered already.
-        func answer(_ result: InvocationResult?) {
-            let reply = lock.withLock { () -> (@Sendable (InvocationResult?) -> Void)? in
-                defer { self.reply = nil }
-                return self.reply
-            }
-            deadline?.cancel()
-            reply?(result)
-        }
-
-        /// Marks it started on an instance; false when its caller already gave up waiting.
-        func start() -> Bool {
-            lock.withLock {
-                started = reply != nil
-                return started
-            }
-        }
-
-        /// At the caller's deadline: answers nil; true when it had not started (still waiting).
-        func giveUp() -> Bool {
-            let (reply, waiting) = lock.withLock { () -> ((@Sendable (InvocationResult?) -> Void)?, Bool) in
-                defer { self.reply = nil }
-                return (self.reply, !started)
-            }
-            reply?(nil)
-            return reply != nil && waiting
-        }
     }
 
     /// A pool for `definition` that writes Lambda's log lines to `log`.
@@ -147,7 +97,7 @@ public final class InstancePool: @unchecked Sendable {
             completion(.throttled)
             return
         }
-        let call = Call(event: event, traceId: traceId, clientContext: clientContext, tail: tail, reply: completion)
+        let call = InvocationRequest(event: event, traceId: traceId, clientContext: clientContext, tail: tail, reply: completion)
         if let deadline {
             call.deadline = timekeeper.schedule(at: deadline) { [self] in
                 if call.giveUp(), withdraw(call) { leave() }
@@ -176,7 +126,7 @@ public final class InstancePool: @unchecked Sendable {
 
     /// Starts `call` on what it was granted: at once on a warm instance; on a worker when an
     /// instance must be started (a cold start blocks).
-    private func granted(_ grant: Grant, to call: Call, stamp modified: ExecutableStamp?) {
+    private func granted(_ grant: Grant, to call: InvocationRequest, stamp modified: ExecutableStamp?) {
         guard call.start() else {
             // Its caller gave up at this very moment: the grant goes to the next one.
             passOn(grant)
@@ -233,7 +183,7 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     /// One invocation on a warm instance, ended by the Runtime API's loop or the timekeeper.
-    private func runWarm(_ call: Call, on instance: FunctionInstance) {
+    private func runWarm(_ call: InvocationRequest, on instance: FunctionInstance) {
         begin(call, on: instance)
         instance.invokeWarm(requestId: call.requestId, event: call.event, traceId: call.traceId, clientContext: call.clientContext,
                             timekeeper: timekeeper) { [self] result, duration in
@@ -242,13 +192,13 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     /// Lambda's START line; the function's output is kept in the call's tail from here on.
-    private func begin(_ call: Call, on instance: FunctionInstance) {
+    private func begin(_ call: InvocationRequest, on instance: FunctionInstance) {
         say(["START RequestId: \(call.requestId) Version: $LATEST"], call)
         instance.output.keep(in: call.tail)
     }
 
     /// Lambda's END and REPORT lines, the instance back to the pool, the caller answered.
-    private func end(_ call: Call, on instance: FunctionInstance, result: InvocationResult, duration: Duration, initDuration: Duration?) {
+    private func end(_ call: InvocationRequest, on instance: FunctionInstance, result: InvocationResult, duration: Duration, initDuration: Duration?) {
         instance.output.flush()
         instance.output.keep(in: nil)
         var lines: [String] = []
@@ -264,13 +214,13 @@ public final class InstancePool: @unchecked Sendable {
         call.answer(result)
     }
 
-    private func say(_ lines: [String], _ call: Call) {
+    private func say(_ lines: [String], _ call: InvocationRequest) {
         log.lines(lines)
         for line in lines { call.tail?.append((line + "\n").utf8) }
     }
 
     /// A call the stopping pool cannot take.
-    private func refuse(_ call: Call) {
+    private func refuse(_ call: InvocationRequest) {
         leave()
         log.line("\(definition.logicalId): cannot start \(definition.executable.path): the runner is stopping")
         call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
@@ -293,7 +243,7 @@ public final class InstancePool: @unchecked Sendable {
     /// Stops every instance, busy ones too (their invocations end as crashed), and waits until
     /// each process has exited; later invocations fail at once.
     public func shutdown() {
-        let (stopping, waiting) = lock.withLock { () -> ([FunctionInstance], [Call]) in
+        let (stopping, waiting) = lock.withLock { () -> ([FunctionInstance], [InvocationRequest]) in
             stopped = true
             defer { idle.removeAll(); instances.removeAll(); waiters.removeAll() }
             return (Array(instances.values), waiters)
@@ -318,7 +268,7 @@ public final class InstancePool: @unchecked Sendable {
 
     /// Takes a call whose caller gave up out of the queue; false when it was no longer there
     /// (a grant reached it at that moment, and `granted` hands it on).
-    private func withdraw(_ call: Call) -> Bool {
+    private func withdraw(_ call: InvocationRequest) -> Bool {
         lock.withLock {
             guard let index = waiters.firstIndex(where: { $0 === call }) else { return false }
             waiters.remove(at: index)
@@ -341,7 +291,7 @@ public final class InstancePool: @unchecked Sendable {
     /// Gives a released instance (or its slot) to the oldest waiting call; with none waiting,
     /// keeps the instance warm, or frees the slot.
     private func passOn(_ grant: Grant) {
-        let woken: Call? = lock.withLock {
+        let woken: InvocationRequest? = lock.withLock {
             if !stopped, !waiters.isEmpty { return waiters.removeFirst() }
             if case .reuse(let instance) = grant, !stopped { idle.append(instance) } else { running -= 1 }
             return nil

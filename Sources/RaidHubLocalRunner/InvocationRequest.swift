@@ -1,0 +1,57 @@
+import Foundation
+
+/// One invocation a caller asked an `InstancePool` for, waiting for an instance or running on
+/// one, and the caller's answer: given once, by the invocation, or by the caller's deadline
+/// first (the function then runs on unseen, as on Lambda).
+final class InvocationRequest: @unchecked Sendable {
+    let event: [UInt8]
+    /// Lambda's request id, in START, END and REPORT and for the Runtime API.
+    let requestId = LocalIdentifier.uuid()
+    /// The caller's `X-Amzn-Trace-Id`, or nil for a new one.
+    let traceId: String?
+    /// The Invoke API caller's client context.
+    let clientContext: String?
+    /// Where the invocation's log is also kept (`LogType: Tail`).
+    let tail: LogTail?
+    private let lock = NSLock()
+    private var reply: (@Sendable (InvocationResult?) -> Void)?
+    private var started = false
+    /// The caller's deadline, cancelled once it is answered; set before the request is queued.
+    var deadline: Timekeeper.Alarm?
+
+    init(event: [UInt8], traceId: String?, clientContext: String?, tail: LogTail?, reply: @escaping @Sendable (InvocationResult?) -> Void) {
+        self.event = event
+        self.traceId = traceId
+        self.clientContext = clientContext
+        self.tail = tail
+        self.reply = reply
+    }
+
+    /// Answers the caller, unless it was answered already.
+    func answer(_ result: InvocationResult?) {
+        let reply = lock.withLock { () -> (@Sendable (InvocationResult?) -> Void)? in
+            defer { self.reply = nil }
+            return self.reply
+        }
+        deadline?.cancel()
+        reply?(result)
+    }
+
+    /// Marks it started on an instance; false when its caller already gave up waiting.
+    func start() -> Bool {
+        lock.withLock {
+            started = reply != nil
+            return started
+        }
+    }
+
+    /// At the caller's deadline: answers nil; true when it had not started (still waiting).
+    func giveUp() -> Bool {
+        let (reply, waiting) = lock.withLock { () -> ((@Sendable (InvocationResult?) -> Void)?, Bool) in
+            defer { self.reply = nil }
+            return (self.reply, !started)
+        }
+        reply?(nil)
+        return reply != nil && waiting
+    }
+}
