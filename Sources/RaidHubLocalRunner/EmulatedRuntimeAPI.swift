@@ -20,6 +20,8 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         var waiting: HTTPResponder?
         var initError: [UInt8]?
         var firstNextAt: ContinuousClock.Instant?
+        /// Told when the init phase ends (see `onInitEnd`).
+        var initEnded: (@Sendable () -> Void)?
         var stopped = false
     }
 
@@ -74,6 +76,16 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     /// When the init phase ended: the function's first `/next`.
     var firstNextAt: ContinuousClock.Instant? { lock.withLock { state.firstNextAt } }
 
+    /// Runs `action` when the init phase ends, at the function's first `/next` (at once if it
+    /// has), so a cold start's Timeout starts exactly then.
+    func onInitEnd(_ action: @escaping @Sendable () -> Void) {
+        let ended = lock.withLock { () -> Bool in
+            if state.firstNextAt == nil { state.initEnded = action }
+            return state.firstNextAt != nil
+        }
+        if ended { action() }
+    }
+
     /// The init error the function posted, if any.
     var reportedInitError: [UInt8]? { lock.withLock { state.initError } }
 
@@ -118,8 +130,13 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     /// Parks `/next` until an event comes; refuses a second consumer.
     private func next(_ responder: HTTPResponder) {
         enum Decision { case serve(PendingInvocation), park, refuse, stopped }
+        var initEnded: (@Sendable () -> Void)?
         let decision = lock.withLock { () -> Decision in
-            if state.firstNextAt == nil { state.firstNextAt = .now }
+            if state.firstNextAt == nil {
+                state.firstNextAt = .now
+                initEnded = state.initEnded
+                state.initEnded = nil
+            }
             if state.stopped { return .stopped }
             if state.waiting != nil { return .refuse }
             if let queued = state.queued {
@@ -130,6 +147,7 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
             state.waiting = responder
             return .park
         }
+        initEnded?()
         switch decision {
         case .serve, .park:
             // Weakly: the responder keeps this action until its answer is written.

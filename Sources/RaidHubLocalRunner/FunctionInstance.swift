@@ -129,11 +129,13 @@ final class FunctionInstance: @unchecked Sendable {
         var answered: InvocationResult?
         if cold {
             // Init has its own 10-second budget, as on Lambda: the Timeout starts when the
-            // function asks for its first event, not when the process starts.
-            let initDeadline = launchedAt + initBudget
-            while answered == nil, runtimeAPI.firstNextAt == nil, ContinuousClock.now < initDeadline {
-                answered = invocation.wait(timeout: .now() + .milliseconds(20))
-            }
+            // function asks for its first event, not when the process starts. Woken by that
+            // first `/next`, or by the invocation ending first (an init error, a crash).
+            let initPhaseOver = DispatchSemaphore(value: 0)
+            invocation.onComplete { _ in initPhaseOver.signal() }
+            runtimeAPI.onInitEnd { initPhaseOver.signal() }
+            _ = initPhaseOver.wait(timeout: (launchedAt + initBudget).dispatchTime)
+            answered = invocation.wait(timeout: .now())
         }
         let timedFrom = max(enqueued, runtimeAPI.firstNextAt ?? .now)
         let result = answered ?? invocation.wait(timeout: (timedFrom + .seconds(definition.timeoutSeconds)).dispatchTime) ?? {
