@@ -21,7 +21,7 @@ public final class InstancePool: @unchecked Sendable {
     private var running = 0
     /// Invocations running or waiting, counted against the reserved concurrency.
     private var admitted = 0
-    /// InvocationRequests waiting for an instance, oldest first; a released instance goes to the oldest.
+    /// Requests waiting for an instance, oldest first; a released instance goes to the oldest.
     private var waiters: [InvocationRequest] = []
     /// Every live instance, busy or idle, so shutdown can stop them all.
     private var instances: [ObjectIdentifier: FunctionInstance] = [:]
