@@ -27,7 +27,7 @@ enum ExecutableBuilder {
         process.currentDirectoryURL = packageRoot
         process.standardOutput = FileHandle.standardError
         process.standardError = FileHandle.standardError
-        try process.run()
+        try process.runAlone()
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

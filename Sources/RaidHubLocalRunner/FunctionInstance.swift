@@ -40,7 +40,7 @@ final class FunctionInstance: @unchecked Sendable {
         process.terminationHandler = { [weak self] process in self?.exited(process.terminationStatus) }
         defer { output.started() }
         do {
-            try process.run()
+            try process.runAlone()
         } catch {
             runtimeAPI.stop()
             throw error
@@ -215,4 +215,18 @@ final class FunctionInstance: @unchecked Sendable {
         if let waiting { waiting.complete(.crashed(exitStatus: status, requestId: waiting.requestId)) }
         runtimeAPI.stop()
     }
+}
+
+extension Process {
+    /// `run()`, one at a time in the runner. Foundation notices a child's exit when a socket
+    /// pair's child end closes, and it closes that end in the parent only after spawning; it
+    /// also closes, in each child, only the descriptors open when it looked. A child spawned from
+    /// another thread in that window inherited the first child's end, so the first one's exit
+    /// went unnoticed: a zombie, and shutdown waiting for it forever (swift-corelibs-foundation
+    /// issue 4795; seen here when a burst of requests started four instances at once).
+    func runAlone() throws {
+        try Self.launching.withLock { try run() }
+    }
+
+    private static let launching = NSLock()
 }

@@ -128,6 +128,45 @@ import Testing
         #expect(lines.count("END RequestId: ") == 7)
     }
 
+    /// Instances started at once from several threads are each seen to exit: Foundation watches
+    /// a child through a socket that a child spawned at the same moment could inherit, and then
+    /// the first one's exit went unnoticed (a zombie, and shutdown waited for it forever). A
+    /// race: this catches it now and then (a full-suite run hung on it), not on every run.
+    @Test func noticesTheExitOfInstancesStartedAtOnce() throws {
+        let script = try TestRuntime.write("", to: FileManager.default.temporaryDirectory.appendingPathComponent("many-\(UUID().uuidString)"))
+        for _ in 0..<3 {
+            let pool = InstancePool(definition: FunctionDefinition(logicalId: "Many", executable: script, environment: [:],
+                                                                   maximumInstances: 16), log: Lines().log)
+            let answered = Mutex(0), group = DispatchGroup()
+            // Descriptors opened meanwhile push new ones above those a spawn looked at, as a
+            // burst of connections does in the runner.
+            let held = Mutex<[Int32]>([])
+            Thread {
+                for _ in 0..<400 {
+                    let descriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                    held.withLock { $0.append(descriptor) }
+                    usleep(500)
+                }
+            }.start()
+            defer { held.withLock { $0.forEach { close($0) } } }
+            for _ in 0..<16 {  // threads of their own: 16 cold starts at the same moment
+                group.enter()
+                Thread {
+                    if case .response = pool.invoke([]) { answered.withLock { $0 += 1 } }
+                    group.leave()
+                }.start()
+            }
+            group.wait()
+            #expect(answered.withLock { $0 } == 16)
+            let stopped = DispatchSemaphore(value: 0)
+            Thread {
+                pool.shutdown()
+                stopped.signal()
+            }.start()
+            try #require(stopped.wait(timeout: .now() + 20) == .success, "shutdown still waits for an instance that has exited")
+        }
+    }
+
     @Test func reportsACrashedInstance() throws {
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "Crasher", executable: try Self.script("exit 3"), environment: [:]), log: Lines().log)
         defer { pool.shutdown() }
