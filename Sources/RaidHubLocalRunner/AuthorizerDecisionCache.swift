@@ -11,28 +11,42 @@ final class AuthorizerDecisionCache: Sendable {
         let context: JSONValue?
     }
 
-    private let entries = Mutex<[[String]: (decision: Decision, expires: ContinuousClock.Instant)]>([:])
+    private struct Entries {
+        var decisions: [[String]: (decision: Decision, expires: ContinuousClock.Instant)] = [:]
+        /// The size at which expired entries are dropped next: twice what the last sweep kept,
+        /// so a client sending a new identity with every request costs amortized O(1), not a
+        /// sweep of every live entry per request.
+        var sweepAt = 10_000
+    }
+
+    private let entries = Mutex(Entries())
 
     /// A cached decision for `key` that has not expired.
     func decision(for key: [String]) -> Decision? {
         entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
+            guard let entry = entries.decisions[key] else { return nil }
             guard ContinuousClock.now < entry.expires else {
-                entries[key] = nil
+                entries.decisions[key] = nil
                 return nil
             }
             return entry.decision
         }
     }
 
-    /// Keeps `decision` for `seconds` (not at all when 0); expired entries go at the same time,
-    /// so the cache holds at most what the last TTL saw.
+    /// Keeps `decision` for `seconds` (not at all when 0); expired entries go now and then, so
+    /// the cache holds at most about twice what the last TTL saw.
     func store(_ decision: Decision, for key: [String], seconds: Int) {
         guard seconds > 0 else { return }
         let now = ContinuousClock.now
         entries.withLock { entries in
-            if entries.count > 10_000 { entries = entries.filter { $0.value.expires > now } }
-            entries[key] = (decision, now + .seconds(seconds))
+            if entries.decisions.count >= entries.sweepAt {
+                entries.decisions = entries.decisions.filter { $0.value.expires > now }
+                entries.sweepAt = max(10_000, 2 * entries.decisions.count)
+            }
+            entries.decisions[key] = (decision, now + .seconds(seconds))
         }
     }
+
+    /// How many decisions it holds, expired ones not yet dropped included.
+    var count: Int { entries.withLock { $0.decisions.count } }
 }
