@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <malloc.h>
 #include "CLinuxEvents.h"
 
 int clinux_accept_nonblocking(int listener) {
@@ -16,4 +17,8 @@ int clinux_pipe_cloexec(int ends[2]) {
 
 void clinux_name_this_thread(const char *name) {
     pthread_setname_np(pthread_self(), name);
+}
+
+int clinux_mmap_allocations_from(int bytes) {
+    return mallopt(M_MMAP_THRESHOLD, bytes);
 }

@@ -1,6 +1,6 @@
-// The Linux event interfaces Swift's Glibc module leaves out: epoll and eventfd, for the
-// HTTP server's event loop, and pipe2 for the runner's instances (RaidHubHTTPServer and
-// RaidHubLocalRunner; no function links it).
+// The Linux interfaces Swift's Glibc module leaves out: epoll and eventfd, for the HTTP
+// server's event loop, pipe2 for the runner's instances, and one malloc setting for the runner
+// (RaidHubHTTPServer and RaidHubLocalRunner; no function links it).
 #pragma once
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -16,3 +16,7 @@ int clinux_pipe_cloexec(int ends[2]);
 /// pthread_setname_np(pthread_self(), name): names the calling thread for /proc and debuggers
 /// (at most 15 characters).
 void clinux_name_this_thread(const char *name);
+
+/// mallopt(M_MMAP_THRESHOLD, bytes): allocations of `bytes` or more get pages of their own,
+/// returned to the system when freed (a fixed threshold also stops glibc raising it).
+int clinux_mmap_allocations_from(int bytes);
