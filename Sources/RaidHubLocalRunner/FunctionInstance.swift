@@ -40,7 +40,7 @@ final class FunctionInstance: @unchecked Sendable {
         process.terminationHandler = { [weak self] process in
             // Returns at once (it has exited, and been reaped). Without it Foundation keeps the
             // Process and its run-loop source alive in a cycle: about 2.5 KB for every instance
-            // that ever ended, a leak a crash-looping function grew by 2.5 MB a thousand starts.
+            // that ever ended, 2.5 MB per thousand starts of a crash-looping function.
             process.waitUntilExit()
             self?.exited(process.terminationStatus)
         }
