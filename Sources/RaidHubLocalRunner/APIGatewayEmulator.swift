@@ -26,17 +26,7 @@ public struct APIGatewayEmulator: Sendable {
 
     /// The answer to one request, with its access line; blocks until it is ready.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        final class Answer: @unchecked Sendable {
-            let ready = DispatchSemaphore(value: 0)
-            var response: HTTPResponse?
-        }
-        let answer = Answer()
-        respond(to: request) { response in
-            answer.response = response
-            answer.ready.signal()
-        }
-        answer.ready.wait()
-        return answer.response!
+        waitForCompletion { respond(to: request, answer: $0) }
     }
 
     /// Answers one request through `answer`, once, with its access line; returns at once. The

@@ -73,17 +73,7 @@ public final class InstancePool: @unchecked Sendable {
     /// the non-blocking `invoke`.
     public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
                        tail: LogTail? = nil) -> InvocationResult? {
-        final class Outcome: @unchecked Sendable {
-            let done = DispatchSemaphore(value: 0)
-            var result: InvocationResult?
-        }
-        let outcome = Outcome()
-        invoke(event, traceId: traceId, clientContext: clientContext, answerBy: deadline, tail: tail) { result in
-            outcome.result = result
-            outcome.done.signal()
-        }
-        outcome.done.wait()
-        return outcome.result
+        waitForCompletion { invoke(event, traceId: traceId, clientContext: clientContext, answerBy: deadline, tail: tail, completion: $0) }
     }
 
     /// Runs one invocation for a caller that gives up at `deadline` (API Gateway's integration
@@ -324,6 +314,24 @@ public final class InstancePool: @unchecked Sendable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
     }
+}
+
+/// Starts work that answers through a completion, and blocks until it does: the blocking form
+/// of the pool's and the emulator's calls, for callers on threads of their own.
+func waitForCompletion<Value: Sendable>(_ start: (@escaping @Sendable (Value) -> Void) -> Void) -> Value {
+    let box = CompletionBox<Value>()
+    start { value in
+        box.value = value
+        box.done.signal()
+    }
+    box.done.wait()
+    return box.value!
+}
+
+/// The value a completion delivered, handed to the waiting thread.
+private final class CompletionBox<Value: Sendable>: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    var value: Value?
 }
 
 extension InvocationResult {
