@@ -167,6 +167,33 @@ import Testing
         }
     }
 
+    /// An executable that cannot be started ends each call as a crash with the reason logged,
+    /// and gives its slot back: the next call tries again instead of waiting forever.
+    @Test func answersACallWhoseInstanceCannotStart() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-executable-\(UUID().uuidString)")
+        try Data("#!/bin/sh\n".utf8).write(to: file)  // no execute permission
+        let lines = Lines()
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "Broken", executable: file, environment: [:], maximumInstances: 1),
+                                log: lines.log)
+        defer { pool.shutdown() }
+        for _ in 0..<2 {
+            guard case .crashed(-1, _) = pool.invoke([]) else { Issue.record("not a crash before start"); continue }
+        }
+        #expect(lines.countContaining("Broken: cannot start \(file.path)") == 2)
+    }
+
+    /// After shutdown a call is answered at once, as a crash, without starting anything.
+    @Test func refusesCallsAfterShutdown() throws {
+        let lines = Lines()
+        let pool = InstancePool(definition: try Self.function("authorize-user"), log: lines.log)
+        pool.shutdown()
+        guard case .crashed(-1, _) = pool.invoke(try sampleEvent("authorize-user", "http-v2-success")) else {
+            Issue.record("not refused"); return
+        }
+        #expect(lines.countContaining("the runner is stopping") == 1)
+        #expect(lines.count("START RequestId: ") == 0)
+    }
+
     @Test func reportsACrashedInstance() throws {
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "Crasher", executable: try Self.script("exit 3"), environment: [:]), log: Lines().log)
         defer { pool.shutdown() }
