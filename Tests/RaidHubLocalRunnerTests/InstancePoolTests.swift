@@ -26,10 +26,7 @@ import Testing
     }
 
     static func script(_ body: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fn-\(UUID().uuidString)")
-        try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-        return url
+        try TestRuntime.shell(body, to: FileManager.default.temporaryDirectory.appendingPathComponent("fn-\(UUID().uuidString)"))
     }
 
     func sampleEvent(_ function: String, _ name: String) throws -> [UInt8] {

@@ -20,32 +20,20 @@ import Testing
         try TestRuntime.write("", to: folder.appendingPathComponent("echo"))
         try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("misconfigured"),
                                                    withDestinationURL: FunctionExecutable.directory.appendingPathComponent("authorize-user"))
-        let stuck = folder.appendingPathComponent("stuck")
-        try Data("#!/bin/sh\nexec sleep 120\n".utf8).write(to: stuck)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stuck.path)
-        let template = """
-            Resources:
-              Slow:
-                Type: AWS::Serverless::Function
-                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /slow, Method: GET}}}}
-                Metadata: {DockerBuildArgs: {FUNCTION: slow}}
-              Stuck:
-                Type: AWS::Serverless::Function
-                Properties: {Timeout: 120, Events: {E: {Type: HttpApi, Properties: {Path: /stuck, Method: GET}}}}
-                Metadata: {DockerBuildArgs: {FUNCTION: stuck}}
-              Brief:
-                Type: AWS::Serverless::Function
-                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /brief, Method: GET}}}}
-                Metadata: {DockerBuildArgs: {FUNCTION: brief}}
-              Echo:
-                Type: AWS::Serverless::Function
-                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /echo, Method: GET}}}}
-                Metadata: {DockerBuildArgs: {FUNCTION: echo}}
-              Misconfigured:
-                Type: AWS::Serverless::Function
-                Properties: {Timeout: 30, Events: {E: {Type: HttpApi, Properties: {Path: /misconfigured, Method: POST}}}}
-                Metadata: {DockerBuildArgs: {FUNCTION: misconfigured}}
+        try TestRuntime.shell("exec sleep 120", to: folder.appendingPathComponent("stuck"))
+        // Each function: the executable of its name, one HttpApi route, and its Timeout.
+        let functions: [(name: String, method: String, timeout: Int)] = [
+            ("slow", "GET", 30), ("stuck", "GET", 120), ("brief", "GET", 30), ("echo", "GET", 30), ("misconfigured", "POST", 30),
+        ]
+        let template = "Resources:\n" + functions.map { function in
             """
+              \(function.name.prefix(1).uppercased() + function.name.dropFirst()):
+                Type: AWS::Serverless::Function
+                Properties: {Timeout: \(function.timeout), Events: {E: {Type: HttpApi, Properties: {Path: /\(function.name), Method: \(function.method)}}}}
+                Metadata: {DockerBuildArgs: {FUNCTION: \(function.name)}}
+
+            """
+        }.joined()
         try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
         return folder
     }

@@ -99,9 +99,7 @@ import Testing
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try TestRuntime.write("time.sleep(60)", to: folder.appendingPathComponent("sleeper"))
-        let crasher = folder.appendingPathComponent("crasher")
-        try Data("#!/bin/sh\nexit 3\n".utf8).write(to: crasher)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: crasher.path)
+        try TestRuntime.shell("exit 3", to: folder.appendingPathComponent("crasher"))
         try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("authorize-admin"), to: folder.appendingPathComponent("authorize-admin"))
         let text = """
         Resources:

@@ -30,7 +30,18 @@ enum TestRuntime {
     /// Writes the runtime as an executable at `url`; returns `url`.
     @discardableResult
     static func write(_ handling: String, beforeLoop: String = "", to url: URL) throws -> URL {
-        try Data(source(handling, beforeLoop: beforeLoop).utf8).write(to: url)
+        try executable(source(handling, beforeLoop: beforeLoop), at: url)
+    }
+
+    /// A `/bin/sh` script running `body`, as an executable at `url` (a function that is not a
+    /// runtime at all: one that exits, or sleeps); returns `url`.
+    @discardableResult
+    static func shell(_ body: String, to url: URL) throws -> URL {
+        try executable("#!/bin/sh\n\(body)\n", at: url)
+    }
+
+    private static func executable(_ text: String, at url: URL) throws -> URL {
+        try Data(text.utf8).write(to: url)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
         return url
     }
