@@ -6,17 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-120}
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk): skipped"; exit 0; }
-for product in local-runner authorize-user authorize-admin authorizer whoami authorize-bungie; do
-  swift build -c release --product "$product" >/dev/null
-done
+source Benchmarks/release-runner.sh
 port=3995
-if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "something already listens on 127.0.0.1:$port"; exit 1; fi
-.build/release/local-runner start-api --port "$port" 2>/dev/null &
-runner=$!
+runner=
 out=$(mktemp)
-trap 'kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+trap '[ -n "$runner" ] && { kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true; }; rm -f "$out"' EXIT
+start_release_runner "$port"
 sample() { echo "$(grep VmRSS "/proc/$runner/status" | awk '{print $2}') $(ls "/proc/$runner/fd" | wc -l) $(ls "/proc/$runner/task" | wc -l)"; }
 wrk -t2 -c32 -d10s -s Benchmarks/post-authorize-user.lua "http://127.0.0.1:$port/authorize/user" >/dev/null  # warm-up
 read -r rss_start fds_start threads_start <<<"$(sample)"

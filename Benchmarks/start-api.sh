@@ -9,26 +9,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk): skipped"; exit 0; }
-for product in local-runner authorize-user authorize-admin authorizer whoami authorize-bungie; do
-  swift build -c release --product "$product" >/dev/null
-done
+source Benchmarks/release-runner.sh
 work=$(mktemp -d)
 port=3999
 nginx_port=3998
-if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-  echo "something already listens on 127.0.0.1:$port: stop it first (the figures would be its own)"; exit 1
-fi
-.build/release/local-runner start-api --port "$port" 2>/dev/null &
-runner=$!
+runner=
 nginx_pid=
 cleanup() {
-  kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true
+  [ -n "$runner" ] && { kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true; }
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+start_release_runner "$port"
 url="http://127.0.0.1:$port/authorize/user"
 summary() { grep -E "Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors|requests in"; }
 
