@@ -4,15 +4,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SAM_CLI_TELEMETRY=0
+# SAM CLI's Python (samtranslator, cfn-lint and sam come with it); .ci/run gives its environment.
+sam_python=${SAM_PYTHON:-python3}
+sam_bin=$(dirname "$sam_python")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 echo "== cfn-lint template.yaml"
-cfn-lint template.yaml
+"$sam_bin/cfn-lint" template.yaml
 echo "== sam validate --lint"
-sam validate --lint --template template.yaml
+"$sam_bin/sam" validate --lint --template template.yaml
 echo "== hadolint Dockerfile"
 hadolint Dockerfile
-echo "== template promises: secrets, KMS, authorizer identity sources, image stages"
-python3 scripts/check-template.py
+echo "== template promises: secrets, KMS, invoke permissions, authorizer identity sources, image stages"
+"$sam_python" scripts/check-template.py
+# The permission check must catch what it is for: the template as it was before the authorizer
+# had EnableFunctionDefaultPermissions (issue #19), whose protected routes would answer 500.
+grep -v "EnableFunctionDefaultPermissions: true" template.yaml > "$work/without-permission.yaml"
+if "$sam_python" scripts/check-template.py "$work/without-permission.yaml" > "$work/permission-check.log"; then
+  echo "the permission check passed a template whose authorizer API Gateway may not invoke" >&2; exit 1
+fi
+grep -q "authorizer RaidHubToken invokes AuthorizerFunction, which has no AWS::Lambda::Permission" "$work/permission-check.log"
+echo "the permission check refuses the template without the authorizer's permission"
 # checkov's CloudFormation, Dockerfile and secrets checks, except six that are decisions, not
 # exposures (docs/decisions.md, "checkov"): per-function concurrency limits, dead-letter queues
 # (every invocation is synchronous), a VPC (the functions reach only Bungie.net), KMS on the
@@ -64,8 +77,6 @@ done
 # The root also gets an empty /proc, where the kernel's process file system is mounted as Lambda
 # (and any container runtime) mounts it: the Swift runtime reads /proc/self to find itself. A
 # private mount namespace keeps the mount out of the host.
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 in_empty_root() {  # FUNCTION EVENT: prints nothing, fails on a wrong answer; returns 2 if not permitted
   local function=$1 event=$2 root="$work/root-$1" runner="$work/in-empty-root-$1" library
   mkdir -p "$root/proc" && cp "$work/$function.stripped" "$root/bootstrap"

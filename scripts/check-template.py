@@ -1,23 +1,27 @@
 #!/usr/bin/env python3
-"""What template.yaml promises about secrets, the authorizer and the images, checked on the
-template and on SAM's own translation of it (samtranslator, which cfn-lint installs):
+"""What a template promises about secrets, permissions, the authorizer and the images, checked on
+the template and on SAM's own translation of it (template_reading.py: samtranslator, as `sam
+deploy` runs it):
 
 - no secret value in the template: no NoEcho parameter, and every secret variable of every
   function is a Secrets Manager dynamic reference resolved at deploy time;
 - the functions' environment is encrypted with the stack's customer managed KMS key;
+- API Gateway may invoke every function it calls, through a route or an authorizer;
 - the authorizer has no identity source and no cache, as SAM writes it for API Gateway;
 - each function's image is its own Dockerfile stage; token functions' stages are FROM scratch.
+
+    check-template.py [TEMPLATE]     (default template.yaml; run from the project's root)
 """
-import os
 import re
 import sys
 
-from cfnlint.decode import cfn_yaml
+from template_reading import invoke_permission_problems, load, translate
 
 SECRET_VARIABLES = {"JWT_SECRET", "JWT_SECRET_PREVIOUS", "CLIENT_SECRET", "ADMIN_CLIENT_SECRET", "BUNGIE_CLIENT_SECRET", "BUNGIE_API_KEY"}
 TOKEN_FUNCTIONS = {"authorize-user", "authorize-admin", "authorizer", "whoami"}
+path = sys.argv[1] if len(sys.argv) > 1 else "template.yaml"
 problems = []
-template = cfn_yaml.load("template.yaml")
+template = load(path)
 
 
 def dynamic_references(value):
@@ -49,20 +53,9 @@ for name, resource in template["Resources"].items():
     elif target in TOKEN_FUNCTIONS and stages[target] != "scratch":
         problems.append(f"{name}: the {target} stage is FROM {stages[target]}, not scratch")
 
-# SAM's translation: what API Gateway will be given for the authorizer.
-os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-from samtranslator.translator.transform import transform  # noqa: E402
-
-
-class NoManagedPolicies:
-    def load(self):
-        return {}
-
-
-for resource in template["Resources"].values():
-    if resource["Type"] == "AWS::Serverless::Function":
-        resource["Properties"]["ImageUri"] = "placeholder"  # sam build fills it in
-translated = transform(template, {}, NoManagedPolicies())
+# SAM's translation: what API Gateway will be given, and what it may invoke.
+translated, _ = translate(path, {"SecretVersion": "0" * 32, "BungieClientId": "0"})
+problems += invoke_permission_problems(translated)
 for name, resource in translated["Resources"].items():
     if resource["Type"] != "AWS::ApiGatewayV2::Api":
         continue
@@ -74,5 +67,5 @@ for name, resource in translated["Resources"].items():
 
 for problem in problems:
     print(problem)
-print(f"template checks: {len(problems)} problems")
+print(f"template checks of {path}: {len(problems)} problems")
 sys.exit(1 if problems else 0)
