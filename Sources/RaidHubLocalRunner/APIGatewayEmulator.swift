@@ -80,6 +80,7 @@ public struct APIGatewayEmulator: Sendable {
         do {
             pool = try runner.pool(for: function)
         } catch {
+            runner.say("\(function.logicalId): cannot run: \(error); 502")
             return answer(.message(502, "Internal Server Error"), access)
         }
         let traceId = request.header("x-amzn-trace-id")
@@ -118,6 +119,11 @@ public struct APIGatewayEmulator: Sendable {
             return decide(cached)
         }
         let failed = AuthorizationAnswer(.message(500, "Internal Server Error"))
+        guard authorizer.apiGatewayMayInvoke else {
+            runner.runnerLog.debug("authorizer \(authorizer.name) not called: API Gateway has no permission to invoke \(authorizer.functionId) "
+                + "(EnableFunctionDefaultPermissions or FunctionInvokeRole); 500 as on AWS")
+            return proceed(.failure(failed))
+        }
         guard let function = runner.template.function(named: authorizer.functionId), let pool = try? runner.pool(for: function) else {
             return proceed(.failure(failed))
         }

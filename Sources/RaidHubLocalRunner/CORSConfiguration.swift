@@ -30,28 +30,30 @@ public struct CORSConfiguration: Sendable, Equatable {
         self.allowCredentials = allowCredentials
     }
 
-    /// Reads `CorsConfiguration`: `true` (SAM's shorthand: any origin, method and header) or the
-    /// map, with lists given inline or as `!Ref` to a parameter (a `CommaDelimitedList`'s default).
-    init?(_ node: YAMLNode?, parameters: [String: String?]) {
-        guard let node else { return nil }
-        if node.text == "true" {
-            self.init(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"])
+    /// Reads `CorsConfiguration`: `true` (SAM's shorthand: any origin, and nothing else set) or
+    /// the map, its values written out or given by intrinsics (a `CommaDelimitedList`
+    /// parameter's `!Ref`), or an `!If` choosing between whole configurations. `AllowOrigins`
+    /// written as another intrinsic is refused: SAM takes it for the whole configuration (the
+    /// other keys are dropped), and API Gateway is then given a list where it needs a map.
+    init?(_ node: YAMLNode?, values: TemplateValues, apiId: String) throws {
+        guard let written = node else { return nil }
+        guard let node = values.chosen(written) else {
+            throw TemplateError("\(apiId)'s CorsConfiguration depends on a condition local-runner cannot evaluate")
+        }
+        if values.text(node) == "true" {
+            self.init(allowOrigins: ["*"])
             return
         }
         guard node.entries != nil else { return nil }
-        func list(_ key: String) -> [String] {
-            switch node[key] {
-            case .tagged("!Ref", .scalar(let name?))?:
-                return ((parameters[name] ?? nil) ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            case let value?:
-                return value.items?.compactMap(\.text) ?? value.text.map { [$0] } ?? []
-            case nil:
-                return []
-            }
+        if let origins = node["AllowOrigins"], TemplateValues.intrinsic(origins) != nil, !origins.isRef {
+            throw TemplateError("\(apiId)'s CorsConfiguration.AllowOrigins is an intrinsic function, which SAM takes for the whole "
+                + "CorsConfiguration (dropping the other keys, and handing API Gateway a list where it needs a map): "
+                + "write the !If around the whole CorsConfiguration, or AllowOrigins as a list or a parameter's !Ref")
         }
+        let list = { (key: String) in values.strings(node[key]) ?? [] }
         self.init(allowOrigins: list("AllowOrigins"), allowMethods: list("AllowMethods"), allowHeaders: list("AllowHeaders"),
-                  exposeHeaders: list("ExposeHeaders"), maxAge: node["MaxAge"]?.text.flatMap { Int($0) },
-                  allowCredentials: node["AllowCredentials"]?.text == "true")
+                  exposeHeaders: list("ExposeHeaders"), maxAge: values.text(node["MaxAge"]).flatMap { Int($0) },
+                  allowCredentials: values.text(node["AllowCredentials"]) == "true")
     }
 
     /// The gateway's answer to a preflight, nil when `request` is not one.
@@ -81,7 +83,8 @@ public struct CORSConfiguration: Sendable, Equatable {
     /// The value of `Access-Control-Allow-Origin` for the request's `Origin`, nil if not allowed.
     private func allowedOrigin(_ request: HTTPRequest) -> String? {
         guard let origin = request.header("origin") else { return nil }
-        if allowOrigins.contains("*") { return allowCredentials ? origin : "*" }
+        // With credentials a wildcard is refused at start, as API Gateway refuses it at deploy.
+        if allowOrigins.contains("*") { return "*" }
         return allowOrigins.contains { $0.lowercased() == origin.lowercased() } ? origin : nil
     }
 }

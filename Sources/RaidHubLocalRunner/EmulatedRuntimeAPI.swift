@@ -180,7 +180,7 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         HTTPResponse(status: 200, headers: [
             HTTPField(name: "Content-Type", value: "application/json"),
             HTTPField(name: RuntimeAPI.Header.requestId, value: invocation.requestId),
-            HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds)),
+            HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds(handedOutAt: Int64(Date().timeIntervalSince1970 * 1000)))),
             HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: functionARN),
             HTTPField(name: RuntimeAPI.Header.traceId, value: invocation.traceId),
         ] + (invocation.clientContext.map { [HTTPField(name: "Lambda-Runtime-Client-Context", value: $0)] } ?? []), body: invocation.event)

@@ -109,8 +109,8 @@ final class FunctionInstance: @unchecked Sendable {
     }
 
     private func makeInvocation(requestId: String, event: [UInt8], traceId: String?, clientContext: String?) -> PendingInvocation {
-        let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(definition.timeoutSeconds) * 1000
-        return PendingInvocation(requestId: requestId, event: event, deadlineMilliseconds: deadline, traceId: traceId, clientContext: clientContext)
+        PendingInvocation(requestId: requestId, event: event, timeoutMilliseconds: Int64(definition.timeoutSeconds) * 1000, traceId: traceId,
+                          clientContext: clientContext)
     }
 
     /// Runs one invocation on a warm instance without holding a thread: `completion` gets how it

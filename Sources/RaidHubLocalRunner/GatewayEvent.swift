@@ -125,17 +125,15 @@ struct GatewayEvent {
             })
     }
 
-    /// The 2.0 REQUEST event for the route's Lambda authorizer; `identitySource` is absent when
-    /// the authorizer names no identity source.
+    /// The 2.0 REQUEST event for the route's Lambda authorizer; `identitySource` is `[]` when the
+    /// authorizer names no identity source, as in events captured from AWS.
     func authorizer(identity: [String]) -> [UInt8] {
         var writer = JSONWriter()
         writer.openObject()
         writer.key("version"); writer.string("2.0")
         writer.key("type"); writer.string("REQUEST")
         writer.key("routeArn"); writer.string("arn:aws:execute-api:us-east-1:000000000000:local/$default/\(request.method)\(request.path)")
-        if !identity.isEmpty {
-            writer.key("identitySource"); writer.openArray(); identity.forEach { writer.string($0) }; writer.closeArray()
-        }
+        writer.key("identitySource"); writer.openArray(); identity.forEach { writer.string($0) }; writer.closeArray()
         writer.key("routeKey"); writer.string(routeKey)
         writer.key("rawPath"); writer.string(request.path)
         writer.key("rawQueryString"); writer.string(request.query)

@@ -5,6 +5,9 @@ import Synchronization
 /// invocations on a developer's machine, where unpredictability buys nothing, and drawing them
 /// from the kernel cost four `getrandom` calls on every request.
 enum LocalIdentifier {
+    /// The AWS account the emulated services answer as, in ARNs and `AWS::AccountId`.
+    static let accountId = "000000000000"
+
     private static let state: Atomic<UInt64> = {
         var system = SystemRandomNumberGenerator()
         return Atomic(system.next())

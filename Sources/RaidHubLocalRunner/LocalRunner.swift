@@ -62,6 +62,11 @@ public final class LocalRunner: @unchecked Sendable {
         }
     }
 
+    /// Writes one line of the runner's to Lambda's log (where `cannot start` lines go).
+    func say(_ line: String) {
+        log.line(line)
+    }
+
     /// Invokes the function named `name` (logical id or executable name) with `event`.
     /// With `tail`, the invocation's log is also kept there.
     public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil, tail: LogTail? = nil) throws -> InvocationResult {

@@ -5,7 +5,11 @@ import Foundation
 final class PendingInvocation: @unchecked Sendable {
     let requestId: String
     let event: [UInt8]
-    let deadlineMilliseconds: Int64
+    /// The function's Timeout: `Lambda-Runtime-Deadline-Ms` is this long after the invocation
+    /// starts, which for a cold start is the end of init (its first `/next`), not the call.
+    let timeoutMilliseconds: Int64
+    /// `Lambda-Runtime-Deadline-Ms`, set when the event is first handed to the function.
+    private var deadline: Int64?
     /// `Lambda-Runtime-Trace-Id`: the caller's `X-Amzn-Trace-Id`, or a new one in X-Ray's form.
     let traceId: String
     /// `Lambda-Runtime-Client-Context`: the Invoke API caller's client context, as JSON.
@@ -16,10 +20,10 @@ final class PendingInvocation: @unchecked Sendable {
     /// Told how it ended, on the thread that ended it (see `onComplete`).
     private var completion: (@Sendable (InvocationResult) -> Void)?
 
-    init(requestId: String, event: [UInt8], deadlineMilliseconds: Int64, traceId: String? = nil, clientContext: String? = nil) {
+    init(requestId: String, event: [UInt8], timeoutMilliseconds: Int64, traceId: String? = nil, clientContext: String? = nil) {
         self.requestId = requestId
         self.event = event
-        self.deadlineMilliseconds = deadlineMilliseconds
+        self.timeoutMilliseconds = timeoutMilliseconds
         self.traceId = traceId ?? Self.newTraceId()
         self.clientContext = clientContext
     }
@@ -27,6 +31,16 @@ final class PendingInvocation: @unchecked Sendable {
     /// `Root=1-{time, 8 hex digits}-{24 random hex digits};Sampled=0`, X-Ray's trace id form.
     static func newTraceId() -> String {
         LocalIdentifier.traceId(seconds: Int(Date().timeIntervalSince1970))
+    }
+
+    /// `Lambda-Runtime-Deadline-Ms` for a hand-out at `now` (epoch milliseconds): the Timeout
+    /// after the first hand-out; an event handed out again (its `/next` left) keeps it.
+    func deadlineMilliseconds(handedOutAt now: Int64) -> Int64 {
+        lock.withLock {
+            if let deadline { return deadline }
+            deadline = now + timeoutMilliseconds
+            return now + timeoutMilliseconds
+        }
     }
 
     /// Records how it ended; false when it had already ended (a second answer is refused).

@@ -39,6 +39,9 @@ public struct RunnerCommand {
             switch options.command {
             case .fakeBungie:
                 return try serveFakeBungie(options)
+            case .describe:
+                Console.output(try loadTemplate(options).descriptionJSON + [0x0A])
+                return 0
             case .invoke:
                 return try invoke(try makeRunner(options), options)
             case .startAPI:
@@ -99,12 +102,19 @@ public struct RunnerCommand {
         return !FileManager.default.fileExists(atPath: "template.yaml") && FileManager.default.fileExists(atPath: yml.path) ? yml : URL(fileURLWithPath: "template.yaml")
     }
 
-    private static func makeRunner(_ options: Options) throws -> LocalRunner {
+    private static func loadTemplate(_ options: Options) throws -> SAMTemplate {
         let templateURL = templateURL(options)
         guard FileManager.default.fileExists(atPath: templateURL.path) else {
             throw TemplateError("no template at \(templateURL.path) (run from the project folder, or pass --template FILE)")
         }
-        let template = try SAMTemplate.load(templateURL, parameterOverrides: options.parameterOverrides)
+        return try SAMTemplate.load(templateURL, parameterOverrides: options.parameterOverrides, region: options.region ?? "us-east-1")
+    }
+
+    private static func makeRunner(_ options: Options) throws -> LocalRunner {
+        let templateURL = templateURL(options)
+        let template = try loadTemplate(options)
+        // Once, at start: what the runner reads but cannot run as AWS would.
+        template.notices.forEach { Console.error("local-runner: \($0)\n") }
         let defaultEnvFile = templateURL.deletingLastPathComponent().appendingPathComponent("local-runner/env.json")
         var envFile: EnvironmentFile
         if let path = options.envVars {
@@ -223,6 +233,17 @@ public struct RunnerCommand {
             event is {}. SAM's flags work as in SAM (docs/sam-flags.md); -d PORT runs the function
             under lldb-server for a debugger.
             """
+        case .describe:
+            """
+            local-runner describe [-t TEMPLATE] [--parameter-overrides ...] [--region REGION]
+
+            Prints the runner's reading of the template as JSON, and runs nothing: each function's
+            timeout, memory, reserved concurrency, environment (null where only a deploy knows the
+            value) and logging; the routes with method, path, payload version, function, authorizer
+            and integration timeout; the authorizers with function, identity sources, cache TTL and
+            whether API Gateway may invoke them; CORS; and what the runner says at start.
+            scripts/compare-template-reading.py compares it with SAM's own translation.
+            """
         case .fakeBungie:
             """
             local-runner fake-bungie [--host 127.0.0.1] [-p 3002]
@@ -238,6 +259,7 @@ public struct RunnerCommand {
             local-runner start-lambda [--host 127.0.0.1] [-p 3001] [-n ENV_FILE] [-t TEMPLATE] ...
             local-runner invoke FUNCTION [-e FILE | -] [-n ENV_FILE] [-t TEMPLATE] ...
             local-runner fake-bungie [-p 3002]
+            local-runner describe [-t TEMPLATE]
 
             Runs the functions of template.yaml as Lambda would, with no container: each function's
             real executable serves the Lambda Runtime API; instances stay warm, up to N per function
@@ -252,6 +274,7 @@ public struct RunnerCommand {
               start-lambda  the Lambda Invoke API: POST /2015-03-31/functions/NAME/invocations.
               invoke        one invocation; see 'local-runner invoke --help'.
               fake-bungie   a made-up Bungie.net for trying sign-in; see 'local-runner fake-bungie --help'.
+              describe      prints the runner's reading of the template as JSON; see 'local-runner describe --help'.
 
             SAM CLI's flags work with SAM's meaning (docs/sam-flags.md lists every one); those that
             only steer Docker are accepted and ignored. The runner's own: --max-instances N, and

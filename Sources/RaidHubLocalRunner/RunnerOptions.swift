@@ -8,6 +8,7 @@ struct RunnerOptions {
         case invoke
         case startLambda = "start-lambda"
         case fakeBungie = "fake-bungie"
+        case describe
     }
 
     /// `--warm-containers`: start every function's instance at boot (EAGER) or on first use (LAZY).
@@ -72,19 +73,21 @@ struct RunnerOptions {
     static let samCommands: Set<Command> = [.invoke, .startAPI, .startLambda]
     static let servers: Set<Command> = [.startAPI, .startLambda]
     static let listeners: Set<Command> = [.startAPI, .startLambda, .fakeBungie]
+    /// The commands that read the template: SAM's three and `describe`.
+    static let readers: Set<Command> = samCommands.union([.describe])
 
     /// Every flag of SAM CLI's three commands, and the runner's own (`--max-instances`, `--watch`).
     static let flags: [Flag] = [
         Flag(["--help", "-h"], value: false, Set(Command.allCases)),
-        Flag(["--template", "--template-file", "-t"], value: true),
+        Flag(["--template", "--template-file", "-t"], value: true, readers),
         Flag(["--env-vars", "-n"], value: true),
-        Flag(["--parameter-overrides"], value: true),
+        Flag(["--parameter-overrides"], value: true, readers),
         Flag(["--log-file", "-l"], value: true),
         Flag(["--debug"], value: false),
         Flag(["--debug-port", "-d"], value: true),
         Flag(["--debugger-path"], value: true),
         Flag(["--debug-args"], value: true),
-        Flag(["--region"], value: true),
+        Flag(["--region"], value: true, readers),
         Flag(["--host"], value: true, listeners),
         Flag(["--port", "-p"], value: true, listeners),
         Flag(["--warm-containers"], value: true, servers),

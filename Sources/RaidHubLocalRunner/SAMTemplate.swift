@@ -18,6 +18,10 @@ public struct SAMTemplate: Sendable, Equatable {
         public var reservedConcurrency: Int?
         /// `Environment.Variables`, with `!Ref` to parameters resolved where they have a value.
         public var environment: [String: String]
+        /// Variables whose value is an intrinsic the runner cannot evaluate (a dynamic reference,
+        /// `!Sub`, `!GetAtt`, a resource's `!Ref`): they are empty unless the env file or the
+        /// shell gives them a value.
+        public var unresolvedVariables: Set<String> = []
         /// The parameter each variable written `!Ref Parameter` takes its value from.
         public var parameterOf: [String: String] = [:]
         /// What Lambda sets from `LoggingConfig`: `AWS_LAMBDA_LOG_FORMAT`, and with the JSON
@@ -31,6 +35,9 @@ public struct SAMTemplate: Sendable, Equatable {
         public var path: String
         public var functionId: String
         public var payloadVersion2: Bool
+        /// The logical id of its API: an `AWS::Serverless::HttpApi` or `Api` of the template, or
+        /// the one SAM creates for events without `ApiId`/`RestApiId`.
+        public var apiId: String
         /// The Lambda authorizer guarding it, if any.
         public var authorizer: LambdaAuthorizer?
         /// The path of an HTTP API's catch-all route (an `HttpApi` event without Path and Method).
@@ -42,12 +49,13 @@ public struct SAMTemplate: Sendable, Equatable {
         public var integrationTimeoutMilliseconds: Int
 
         /// A route; the integration timeout is API Gateway's default unless given.
-        public init(method: String, path: String, functionId: String, payloadVersion2: Bool,
+        public init(method: String, path: String, functionId: String, payloadVersion2: Bool, apiId: String? = nil,
                     authorizer: LambdaAuthorizer? = nil, integrationTimeoutMilliseconds: Int? = nil) {
             self.method = method
             self.path = path
             self.functionId = functionId
             self.payloadVersion2 = payloadVersion2
+            self.apiId = apiId ?? (payloadVersion2 ? HTTPAPIs.implicit : RESTAPIs.implicit)
             self.authorizer = authorizer
             self.integrationTimeoutMilliseconds = integrationTimeoutMilliseconds ?? (payloadVersion2 ? 30_000 : 29_000)
         }
@@ -55,16 +63,21 @@ public struct SAMTemplate: Sendable, Equatable {
 
     public var functions: [Function]
     public var routes: [Route]
+    /// Every HTTP API's Lambda authorizers, by API then name.
+    public var authorizers: [LambdaAuthorizer]
     /// The HTTP API's `CorsConfiguration`, if it has one.
     public var cors: CORSConfiguration?
+    /// What the runner reads but cannot run as AWS would, each said once at start: functions it
+    /// cannot run, authorizers API Gateway may not invoke, resources it does not expand.
+    public var notices: [String] = []
 
     /// Reads the template at `url`; what it cannot read is an error naming the file, line and column.
     /// `parameterOverrides` (`--parameter-overrides`) replace the parameters' defaults.
-    public static func load(_ url: URL, parameterOverrides: [String: String] = [:]) throws -> SAMTemplate {
+    public static func load(_ url: URL, parameterOverrides: [String: String] = [:], region: String = "us-east-1") throws -> SAMTemplate {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw TemplateError("cannot read \(url.path)") }
         do {
-            return try SAMTemplate(YAMLReader.read(text), parameterOverrides: parameterOverrides)
+            return try SAMTemplate(YAMLReader.read(text), parameterOverrides: parameterOverrides, region: region)
         } catch let error as YAMLError {
             throw TemplateError("\(url.path):\(error.line):\(error.column): \(error.message)")
         } catch let error as TemplateError {
@@ -76,18 +89,19 @@ public struct SAMTemplate: Sendable, Equatable {
     /// Reads a parsed template. `Globals` are merged into each function and HTTP API as SAM
     /// merges them; an authorizer that cannot be resolved to a function of the template is an
     /// error, since serving its routes unprotected would be a silent misreading.
-    public init(_ root: YAMLNode, parameterOverrides: [String: String] = [:]) throws {
-        var parameters = Dictionary((root["Parameters"]?.entries ?? []).map { ($0.key, $0.value["Default"]?.text) }) { $1 }
-        for (name, value) in parameterOverrides {
-            guard parameters[name] != nil else {
-                throw TemplateError("--parameter-overrides names '\(name)', which is not a parameter of the template"
-                    + (parameters.isEmpty ? "" : " (it has \(parameters.keys.sorted().joined(separator: ", ")))"))
-            }
-            parameters[name] = value
+    public init(_ root: YAMLNode, parameterOverrides: [String: String] = [:], region: String = "us-east-1") throws {
+        let declared = (root["Parameters"]?.entries ?? []).map(\.key)
+        for name in parameterOverrides.keys where !declared.contains(name) {
+            throw TemplateError("--parameter-overrides names '\(name)', which is not a parameter of the template"
+                + (declared.isEmpty ? "" : " (it has \(declared.sorted().joined(separator: ", ")))"))
         }
-        let resources = root["Resources"]?.entries ?? []
+        let values = TemplateValues(root, overrides: parameterOverrides, region: region, accountId: LocalIdentifier.accountId)
+        // A resource whose Condition is false is not deployed; one that cannot be known is read.
+        let resources = (root["Resources"]?.entries ?? []).filter { resource in
+            resource.value["Condition"]?.text.flatMap(values.condition) != false
+        }
         let functionIds = Set(resources.filter { $0.value["Type"]?.text == "AWS::Serverless::Function" }.map(\.key))
-        let httpAPIs = try Self.httpAPIs(resources, globals: root["Globals"]?["HttpApi"], functionIds: functionIds, parameters: parameters)
+        let httpAPIs = try Self.httpAPIs(resources, globals: root["Globals"]?["HttpApi"], functionIds: functionIds, values: values)
         let restDefaultAuthorizers = Self.restDefaultAuthorizers(resources, globals: root["Globals"]?["Api"])
         var functions: [Function] = []
         var routes: [Route] = []
@@ -97,27 +111,33 @@ public struct SAMTemplate: Sendable, Equatable {
             let executable = metadata?["DockerBuildTarget"]?.text ?? metadata?["DockerBuildArgs"]?["FUNCTION"]?.text
             var environment: [String: String] = [:]
             var parameterOf: [String: String] = [:]
+            var unresolved: Set<String> = []
             for variable in properties?["Environment"]?["Variables"]?.entries ?? [] {
-                switch variable.value {
-                case .scalar(let text): environment[variable.key] = text ?? ""
-                case let reference where reference.isRef:
-                    // A parameter's value (its default or an override); a resource's is not known locally.
-                    guard let name = Self.referencedResource(reference), let value = parameters[name] else { environment[variable.key] = ""; continue }
-                    parameterOf[variable.key] = name
-                    environment[variable.key] = value ?? ""
-                default: environment[variable.key] = ""
+                if variable.value.isRef, let name = Self.referencedResource(variable.value), declared.contains(name) {
+                    parameterOf[variable.key] = name  // the env file's Parameters section can give it
+                }
+                switch values.value(variable.value) {
+                case .string(let text): environment[variable.key] = text
+                case .noValue: continue
+                case .list, .unknown:
+                    // Known only once deployed (a resource's attribute, a dynamic reference).
+                    environment[variable.key] = ""
+                    unresolved.insert(variable.key)
                 }
             }
-            functions.append(Function(
+            let number = { (key: String) in values.text(properties?[key]).flatMap { Int($0) } }
+            var function = Function(
                 logicalId: resource.key, executableName: executable ?? resource.key,
                 notRunnable: executable != nil ? nil : "\(resource.key) has no Metadata.DockerBuildTarget (or DockerBuildArgs.FUNCTION) naming its executable"
-                    + (properties?["Handler"]?.text.map { " (it is a Zip function with Handler \($0))" } ?? ""),
-                timeoutSeconds: Int(properties?["Timeout"]?.text ?? "") ?? 3,
-                memoryMB: Int(properties?["MemorySize"]?.text ?? "") ?? 128,
-                reservedConcurrency: (properties?["ReservedConcurrentExecutions"]?.text).flatMap { Int($0) },
+                    + (properties?["Handler"]?.text.map { " (it is a Zip function with Handler \($0)); local-runner runs image functions' executables only" } ?? ""),
+                timeoutSeconds: number("Timeout") ?? 3,
+                memoryMB: number("MemorySize") ?? 128,
+                reservedConcurrency: number("ReservedConcurrentExecutions"),
                 environment: environment,
                 parameterOf: parameterOf,
-                loggingVariables: Self.loggingVariables(properties?["LoggingConfig"])))
+                loggingVariables: Self.loggingVariables(properties?["LoggingConfig"]))
+            function.unresolvedVariables = unresolved
+            functions.append(function)
             for event in properties?["Events"]?.entries ?? [] {
                 let type = event.value["Type"]?.text
                 guard type == "HttpApi" || type == "Api" else { continue }
@@ -128,8 +148,9 @@ public struct SAMTemplate: Sendable, Equatable {
                     throw TemplateError("\(resource.key)'s event \(event.key) needs both Path and Method", at: ["Resources", resource.key, "Properties", "Events", event.key])
                 }
                 var authorizer: LambdaAuthorizer?
+                let apiId: String
                 if type == "Api" {
-                    let apiId = eventProperties?["RestApiId"].flatMap(Self.referencedResource) ?? "ServerlessRestApi"
+                    apiId = eventProperties?["RestApiId"].flatMap(Self.referencedResource) ?? RESTAPIs.implicit
                     let name = eventProperties?["Auth"]?["Authorizer"]?.text ?? (restDefaultAuthorizers[apiId] ?? nil)
                     if let name, name != "NONE" {
                         throw TemplateError("\(resource.key)'s event \(event.key) is guarded by the REST API authorizer '\(name)', which local-runner "
@@ -137,7 +158,7 @@ public struct SAMTemplate: Sendable, Equatable {
                             at: ["Resources", resource.key, "Properties", "Events", event.key])
                     }
                 } else {
-                    let apiId = try eventProperties?["ApiId"].map { node throws -> String in
+                    apiId = try eventProperties?["ApiId"].map { node throws -> String in
                         guard let id = Self.referencedResource(node), httpAPIs.apis[id] != nil else {
                             throw TemplateError("\(resource.key)'s event \(event.key) names an ApiId that is not an AWS::Serverless::HttpApi of the template",
                                                 at: ["Resources", resource.key, "Properties", "Events", event.key, "Properties", "ApiId"])
@@ -156,7 +177,7 @@ public struct SAMTemplate: Sendable, Equatable {
                         authorizer = named
                     }
                 }
-                let timeout = try eventProperties?["TimeoutInMillis"]?.text.map { text throws -> Int in
+                let timeout = try values.text(eventProperties?["TimeoutInMillis"]).map { text throws -> Int in
                     // API Gateway's range: 50 ms to 30 s (29 s for REST APIs without a quota increase).
                     guard let milliseconds = Int(text), (50...30_000).contains(milliseconds) else {
                         throw TemplateError("\(resource.key)'s event \(event.key): TimeoutInMillis must be 50 to 30000, not '\(text)'",
@@ -165,12 +186,24 @@ public struct SAMTemplate: Sendable, Equatable {
                     return milliseconds
                 }
                 routes.append(Route(method: catchAll ? "ANY" : method!.uppercased(), path: catchAll ? Route.catchAll : path!, functionId: resource.key,
-                                    payloadVersion2: type == "HttpApi", authorizer: authorizer, integrationTimeoutMilliseconds: timeout))
+                                    payloadVersion2: type == "HttpApi", apiId: apiId, authorizer: authorizer, integrationTimeoutMilliseconds: timeout))
             }
         }
         self.functions = functions
         self.routes = routes
         self.cors = httpAPIs.cors
+        authorizers = httpAPIs.apis.sorted { $0.key < $1.key }.flatMap { _, byName in
+            byName.filter { $0.key != HTTPAPIs.defaultAuthorizer }.sorted { $0.key < $1.key }.map(\.value)
+        }
+        notices = functions.compactMap { function in
+            function.notRunnable.map { $0 + (routes.contains { $0.functionId == function.logicalId } ? ": its routes answer 502" : ": it cannot be invoked") }
+        }
+            + httpAPIs.notices
+            + Self.restCORSNotices(resources, globals: root["Globals"]?["Api"])
+            + resources.filter { $0.key.hasPrefix("Fn::ForEach::") }.map { entry in
+                "Resources.\(entry.key) is an Fn::ForEach loop (the AWS::LanguageExtensions transform), which local-runner does not expand: "
+                    + "the functions and routes it would make are not served"
+            }
     }
 
     /// `LoggingConfig` (Globals already merged in) as Lambda passes it to the function.
@@ -189,13 +222,24 @@ public struct SAMTemplate: Sendable, Equatable {
         static let defaultAuthorizer = "$default"
         var apis: [String: [String: LambdaAuthorizer]] = [:]
         var cors: CORSConfiguration?
+        /// Authorizers API Gateway may not invoke, said at start.
+        var notices: [String] = []
     }
 
-    /// Every `AWS::Serverless::HttpApi` (and the implicit one), `Globals.HttpApi` merged in; an
-    /// authorizer that is not a Lambda authorizer of a function of the template is an error.
-    private static func httpAPIs(_ resources: [YAMLEntry], globals: YAMLNode?, functionIds: Set<String>, parameters: [String: String?]) throws -> HTTPAPIs {
+    /// The REST API SAM creates for `Api` events without a `RestApiId`.
+    enum RESTAPIs {
+        static let implicit = "ServerlessRestApi"
+    }
+
+    /// Every `AWS::Serverless::HttpApi` (and the implicit one), `Globals.HttpApi` merged in. An
+    /// authorizer is refused where SAM refuses it or the runner would misread it: not a Lambda
+    /// authorizer of a function of the template, without `AuthorizerPayloadFormatVersion`, or
+    /// answering in another form than 2.0's simple responses. So is a CORS configuration API
+    /// Gateway refuses at deploy.
+    private static func httpAPIs(_ resources: [YAMLEntry], globals: YAMLNode?, functionIds: Set<String>, values: TemplateValues) throws -> HTTPAPIs {
         var found = HTTPAPIs()
         let explicit = resources.filter { $0.value["Type"]?.text == "AWS::Serverless::HttpApi" }.map { ($0.key, $0.value["Properties"]) }
+        let permitted = functionsAPIGatewayMayInvoke(resources)
         for (id, own) in [(HTTPAPIs.implicit, nil)] + explicit {
             let properties = YAMLNode.mergedAsSAM(globals: globals, resource: own)
             let auth = properties?["Auth"]
@@ -203,16 +247,36 @@ public struct SAMTemplate: Sendable, Equatable {
             // Where an authorizer's setting is written: the API's own properties, or Globals.
             let places = { (keys: [String]) in [["Resources", id, "Properties", "Auth"] + keys, ["Globals", "HttpApi", "Auth"] + keys] }
             for entry in auth?["Authorizers"]?.entries ?? [] {
-                if entry.value["JwtConfiguration"] != nil {
+                let settings = entry.value
+                if settings["JwtConfiguration"] != nil {
                     throw TemplateError("\(id)'s authorizer \(entry.key) is a JWT authorizer, which local-runner does not emulate",
                                         at: places(["Authorizers", entry.key, "JwtConfiguration"]))
                 }
-                guard let target = entry.value["FunctionArn"].flatMap(referencedResource), functionIds.contains(target) else {
+                guard let target = settings["FunctionArn"].flatMap(referencedResource), functionIds.contains(target) else {
                     throw TemplateError("\(id)'s authorizer \(entry.key): FunctionArn does not name a function of the template "
                         + "(write !GetAtt Function.Arn, !GetAtt [Function, Arn], Fn::GetAtt or !Sub \"${Function.Arn}\")",
                                         at: places(["Authorizers", entry.key, "FunctionArn"]) + places(["Authorizers", entry.key]))
                 }
-                authorizers[entry.key] = LambdaAuthorizer(entry.value, functionId: target)
+                guard let version = values.text(settings["AuthorizerPayloadFormatVersion"]) else {
+                    throw TemplateError("\(id)'s authorizer \(entry.key) must define 'AuthorizerPayloadFormatVersion' (SAM refuses a Lambda authorizer without it)",
+                                        at: places(["Authorizers", entry.key]))
+                }
+                let simple = values.text(settings["EnableSimpleResponses"]) == "true"
+                guard version == "2.0" || version == "2", simple else {
+                    throw TemplateError("\(id)'s authorizer \(entry.key) answers with IAM policies (AuthorizerPayloadFormatVersion \(version)"
+                        + (simple ? "" : ", no EnableSimpleResponses: true")
+                        + "), which local-runner does not emulate: it emulates 2.0 authorizers with EnableSimpleResponses: true",
+                                        at: places(["Authorizers", entry.key, "EnableSimpleResponses"]) + places(["Authorizers", entry.key]))
+                }
+                let role = settings["FunctionInvokeRole"]
+                let mayInvoke = values.text(settings["EnableFunctionDefaultPermissions"]) == "true"
+                    || role != nil && role?.text != "NONE"
+                    || permitted.contains(target)
+                if !mayInvoke {
+                    found.notices.append("\(id)'s authorizer \(entry.key): API Gateway has no permission to invoke \(target), so every route it guards "
+                        + "answers 500 (as on AWS). Set EnableFunctionDefaultPermissions: true on the authorizer (or a FunctionInvokeRole)")
+                }
+                authorizers[entry.key] = LambdaAuthorizer(name: entry.key, apiId: id, settings, functionId: target, apiGatewayMayInvoke: mayInvoke, values: values)
             }
             if let name = auth?["DefaultAuthorizer"]?.text {
                 guard let authorizer = authorizers[name] else {
@@ -222,18 +286,53 @@ public struct SAMTemplate: Sendable, Equatable {
             }
             found.apis[id] = authorizers
             if own != nil || explicit.isEmpty, found.cors == nil {
-                found.cors = CORSConfiguration(properties?["CorsConfiguration"], parameters: parameters)
+                found.cors = try CORSConfiguration(properties?["CorsConfiguration"], values: values, apiId: id)
+                if let cors = found.cors, cors.allowCredentials, cors.allowOrigins.contains("*") {
+                    throw TemplateError("\(id)'s CorsConfiguration allows any origin ('*') with AllowCredentials: true, which API Gateway refuses "
+                        + "at deploy (and SAM before it): list the origins that may send credentials",
+                                        at: [["Resources", id, "Properties", "CorsConfiguration"], ["Globals", "HttpApi", "CorsConfiguration"]])
+                }
             }
         }
         return found
     }
 
+    /// The functions an `AWS::Lambda::Permission` of the template lets API Gateway invoke.
+    private static func functionsAPIGatewayMayInvoke(_ resources: [YAMLEntry]) -> Set<String> {
+        Set(resources.compactMap { resource -> String? in
+            guard resource.value["Type"]?.text == "AWS::Lambda::Permission", let properties = resource.value["Properties"],
+                  Self.principal(properties["Principal"])?.hasPrefix("apigateway.") == true
+            else { return nil }
+            return properties["FunctionName"].flatMap(referencedResource)
+        })
+    }
+
+    /// A REST API's `Cors` is not answered: its preflights reach the routes, where on AWS API
+    /// Gateway answers them (SAM adds a mock OPTIONS method per path).
+    private static func restCORSNotices(_ resources: [YAMLEntry], globals: YAMLNode?) -> [String] {
+        let explicit = resources.filter { $0.value["Type"]?.text == "AWS::Serverless::Api" }.map { ($0.key, $0.value["Properties"]) }
+        return explicit.compactMap { id, own in
+            YAMLNode.mergedAsSAM(globals: globals, resource: own)?["Cors"] == nil ? nil
+                : "\(id)'s Cors (a REST API's CORS) is not emulated: its preflight OPTIONS requests reach the routes, which on AWS API Gateway answers itself"
+        }
+    }
+
     /// Each REST API's `Auth.DefaultAuthorizer` (`Globals.Api` merged in; the implicit API's too).
     private static func restDefaultAuthorizers(_ resources: [YAMLEntry], globals: YAMLNode?) -> [String: String?] {
         let explicit = resources.filter { $0.value["Type"]?.text == "AWS::Serverless::Api" }.map { ($0.key, $0.value["Properties"]) }
-        return Dictionary(([("ServerlessRestApi", nil)] + explicit).map { id, own in
+        return Dictionary(([(RESTAPIs.implicit, nil)] + explicit).map { id, own in
             (id, YAMLNode.mergedAsSAM(globals: globals, resource: own)?["Auth"]?["DefaultAuthorizer"]?.text)
         }) { $1 }
+    }
+
+    /// A permission's principal: `apigateway.amazonaws.com`, or written `!Sub apigateway.${AWS::URLSuffix}`.
+    private static func principal(_ node: YAMLNode?) -> String? {
+        switch node {
+        case .scalar(let text)?: text
+        case .tagged("!Sub", .scalar(let text))?: text
+        case .mapping(let entries)? where entries.count == 1 && entries[0].key == "Fn::Sub": entries[0].value.text
+        default: nil
+        }
     }
 
     /// The logical id an intrinsic names: `!Ref X`, `{Ref: X}`, `!GetAtt X.Attr`, `!GetAtt [X, Attr]`,

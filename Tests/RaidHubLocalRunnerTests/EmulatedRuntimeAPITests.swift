@@ -15,7 +15,7 @@ import Testing
     }
 
     static func invocation(_ id: String) -> PendingInvocation {
-        PendingInvocation(requestId: id, event: Array(#"{"id":"\#(id)"}"#.utf8), deadlineMilliseconds: 4_102_444_800_000)
+        PendingInvocation(requestId: id, event: Array(#"{"id":"\#(id)"}"#.utf8), timeoutMilliseconds: 3000)
     }
 
     @Test func refusesASecondConcurrentNext() throws {

@@ -52,6 +52,26 @@ import Testing
         #expect(report.range(of: #"^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: [1-9]\d* MB\tInit Duration: \d+\.\d\d ms$"#, options: .regularExpression) != nil, "\(report)")
     }
 
+    /// A cold start's `Lambda-Runtime-Deadline-Ms` is the Timeout after init ends (its first
+    /// `/next`), as a warm one's is the Timeout after the call: a handler after a long init sees
+    /// its whole Timeout left, not the Timeout less the init.
+    @Test func aColdStartsDeadlineCountsFromTheEndOfInit() throws {
+        let runtime = try TestRuntime.write("""
+            left = int(answer.getheader("Lambda-Runtime-Deadline-Ms")) - int(time.time() * 1000)
+            body = json.dumps({"left": left}).encode()
+            """, beforeLoop: "time.sleep(1.5)", to: FileManager.default.temporaryDirectory.appendingPathComponent("slow-init-\(UUID().uuidString)"))
+        let pool = InstancePool(definition: FunctionDefinition(logicalId: "SlowInit", executable: runtime, environment: [:], timeoutSeconds: 3), log: Lines().log)
+        defer { pool.shutdown() }
+        func left() throws -> Int {
+            guard case .response(let payload) = pool.invoke(Array("{}".utf8)) else { throw POSIXError(.EIO) }
+            return try #require((try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Int])?["left"])
+        }
+        let cold = try left(), warm = try left()
+        // Both near 3000 ms; counted from the call, the cold one would be at most 1500.
+        #expect(cold > 2000, "cold \(cold) ms left, warm \(warm)")
+        #expect(warm > 2000)
+    }
+
     @Test(.enabled(if: PythonOracle.isAvailable(importing: "http.client"), "python3 is not installed"))
     func worksWithAnyConformingRuntimeClient() throws {
         let client = DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py")

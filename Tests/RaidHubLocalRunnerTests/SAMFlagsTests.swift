@@ -84,7 +84,7 @@ import Testing
 
     @Test(arguments: [
         ("start-api --prot 3000", "unknown option '--prot' for start-api; did you mean '--port'?"),
-        ("start-ap", "unknown command 'start-ap'; did you mean 'start-api'?; the commands are start-api, invoke, start-lambda, fake-bungie"),
+        ("start-ap", "unknown command 'start-ap'; did you mean 'start-api'?; the commands are start-api, invoke, start-lambda, fake-bungie, describe"),
         ("invoke Fn --port 3000", "--port is not an option of invoke"),
         ("fake-bungie --debug", "--debug is not an option of fake-bungie"),
         ("start-api --ssl-cert-file c.pem", "--ssl-cert-file is not supported: local-runner serves plain HTTP only; put a TLS proxy in front of it"),

@@ -27,7 +27,7 @@ import Testing
                   CorsConfiguration: {AllowOrigins: ['http://localhost:5173'], AllowMethods: [GET]}
                   Auth:
                     Authorizers:
-                      Gate: {FunctionArn: !GetAtt Gate.Arn, Identity: {Headers: [Authorization]}}
+                      Gate: {FunctionArn: !GetAtt Gate.Arn, AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, EnableFunctionDefaultPermissions: true, Identity: {Headers: [Authorization]}}
               Echo:
                 Type: AWS::Serverless::Function
                 Properties:
@@ -188,6 +188,77 @@ import Testing
         #expect(get("/guarded")?.status == 200, "no authorizer, so no 401 for the missing header")
         kill(runner.processIdentifier, SIGINT)
         #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+    }
+
+    /// Where AWS could not serve, neither does the runner: a route whose authorizer API Gateway
+    /// may not invoke answers 500 without invoking it (said once at start, with the property that
+    /// fixes it), and with the permission the same request is let through; a CORS configuration
+    /// API Gateway refuses at deploy stops the runner with the reason.
+    @Test func answersAsAWSWhereAWSCouldNotServe() throws {
+        let folder = try Self.workspace()
+        let calls = folder.appendingPathComponent("gate-calls")
+        try TestRuntime.write("open(\"\(calls.path)\", \"a\").write(\"called\\n\")\nbody = b'{\"isAuthorized\": true}'",
+                              to: folder.appendingPathComponent("gate"))
+        let template = folder.appendingPathComponent("template.yaml")
+        let permitted = try String(contentsOf: template, encoding: .utf8)
+            .replacingOccurrences(of: "Gate:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: echo}}",
+                                  with: "Gate:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: gate}}")
+        #expect(permitted.contains("FUNCTION: gate"))
+        func guarded(_ text: String) throws -> (status: Int?, body: String?, said: String) {
+            try Data(text.utf8).write(to: template)
+            let stderr = Pipe()
+            let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr)
+            defer { if runner.isRunning { runner.terminate() } }
+            let client = try RawConnection(port: port)
+            var answers: [(status: Int, headers: [String: String], body: String)?] = []
+            for _ in 0..<2 {
+                client.send("GET /guarded HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer x\r\n\r\n")
+                answers.append(client.readResponse())
+            }
+            kill(runner.processIdentifier, SIGINT)
+            #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+            #expect(answers[0]?.status == answers[1]?.status)
+            return (answers[1]?.status, answers[1]?.body, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        let denied = try guarded(permitted.replacingOccurrences(of: "EnableFunctionDefaultPermissions: true, ", with: ""))
+        #expect(denied.status == 500)
+        #expect(denied.body == #"{"message":"Internal Server Error"}"#)
+        let notice = "Api's authorizer Gate: API Gateway has no permission to invoke Gate, so every route it guards answers 500 (as on AWS). "
+            + "Set EnableFunctionDefaultPermissions: true on the authorizer (or a FunctionInvokeRole)"
+        #expect(denied.said.components(separatedBy: notice).count == 2, "said once: \(denied.said)")
+        #expect(!FileManager.default.fileExists(atPath: calls.path), "API Gateway could not invoke it")
+        let allowed = try guarded(permitted)
+        #expect(allowed.status == 200)
+        #expect(!allowed.said.contains("has no permission"))
+        // Once: with identity sources and no ReauthorizeEvery, API Gateway caches for 300 s.
+        #expect(try String(contentsOf: calls, encoding: .utf8) == "called\n")
+        try Data(permitted.replacingOccurrences(of: "CorsConfiguration: {AllowOrigins: ['http://localhost:5173'], AllowMethods: [GET]}",
+                                                with: "CorsConfiguration: {AllowOrigins: ['*'], AllowCredentials: true}").utf8).write(to: template)
+        let refused = try Self.run(["start-api", "-p", "0"], in: folder)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(template.path):8:7:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("Api's CorsConfiguration allows any origin ('*') with AllowCredentials: true, which API Gateway refuses at deploy"))
+    }
+
+    /// `describe` prints the runner's reading as JSON on stdout and runs nothing; overrides and
+    /// the region reach the values, as they would a served function's.
+    @Test func describesItsReadingOfTheTemplate() throws {
+        let folder = try Self.workspace()
+        let run = try Self.run(["describe", "--parameter-overrides", "Stage=qa", "--region", "eu-west-1"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let reading = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let routes = try #require(reading["routes"] as? [[String: Any]])
+        #expect(routes.map { "\($0["method"]!) \($0["path"]!) \($0["function"]!) \($0["authorizer"] as? String ?? "-")" }
+            == ["GET /echo Echo -", "GET /guarded Echo Gate"])
+        let echo = try #require((reading["functions"] as? [String: [String: Any]])?["Echo"])
+        let environment = try #require(echo["environment"] as? [String: Any]).mapValues { $0 as? String }
+        #expect(environment == ["A": "t", "B": "t", "C": "t", "SECRET": nil, "STAGE": "qa"], "a parameter without a value is not known")
+        let gate = try #require((reading["authorizers"] as? [[String: Any]])?.first)
+        #expect(gate["identitySource"] as? [String] == ["$request.header.Authorization"])
+        #expect(gate["ttlSeconds"] as? Int == 300)
+        #expect(gate["apiGatewayMayInvoke"] as? Bool == true)
+        #expect((reading["cors"] as? [String: Any])?["allowOrigins"] as? [String] == ["http://localhost:5173"])
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".build").path), "nothing was built or run")
     }
 
     /// `--log-file`: Lambda's lines and the functions' output go to the file; access lines stay.

@@ -64,7 +64,7 @@ import Testing
             Properties:
               Auth:
                 Authorizers:
-                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, Identity: {Headers: [Authorization]}}
+                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, EnableFunctionDefaultPermissions: true, Identity: {Headers: [Authorization]}}
           AuthorizeUserFunction:
             Type: AWS::Serverless::Function
             Properties:
@@ -151,7 +151,7 @@ import Testing
             Properties:
               Auth:
                 Authorizers:
-                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, Identity: {Headers: [Authorization], ReauthorizeEvery: \(ttl)}}
+                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, EnableFunctionDefaultPermissions: true, Identity: {Headers: [Authorization], ReauthorizeEvery: \(ttl)}}
           WhoAmIFunction:
             Type: AWS::Serverless::Function
             Properties:
@@ -205,7 +205,7 @@ import Testing
         let notBrowser = try RunnerHTTPClient.send("POST", base + "/authorize/user", body: body)
         #expect(notBrowser.headers["access-control-allow-origin"] == nil)
         let shorthand = try SAMTemplate(YAMLReader.read("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: true\n"))
-        #expect(shorthand.cors == CORSConfiguration(allowOrigins: ["*"], allowMethods: ["*"], allowHeaders: ["*"]))
+        #expect(shorthand.cors == CORSConfiguration(allowOrigins: ["*"]), "SAM's translator sets only the origins")
     }
 
     /// The caller's trace id and client context reach the runtime as Lambda passes them; without
@@ -255,7 +255,7 @@ import Testing
             Auth:
               DefaultAuthorizer: Token
               Authorizers:
-                Token: {FunctionArn: \(functionArn), Identity: {Headers: [Authorization]}}
+                Token: {FunctionArn: \(functionArn), AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, EnableFunctionDefaultPermissions: true, Identity: {Headers: [Authorization]}}
         Parameters:
           Secret: {Type: String, NoEcho: true}
         Resources:
@@ -327,7 +327,7 @@ import Testing
             Properties:
               Auth:
                 Authorizers:
-                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, Identity: {Headers: [Authorization, X-Tenant], QueryStrings: [v], Context: [routeKey]}}
+                  Token: {FunctionArn: !GetAtt AuthorizerFunction.Arn, AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, EnableFunctionDefaultPermissions: true, Identity: {Headers: [Authorization, X-Tenant], QueryStrings: [v], Context: [routeKey]}}
           WhoAmIFunction:
             Type: AWS::Serverless::Function
             Properties:

@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubLocalRunner
 import RaidHubTestSupport
+import RaidHubYAML
 import Testing
 
 /// Twenty-one SAM templates written the way public ones are (Tests/Fixtures/templates): Globals,
@@ -35,6 +36,10 @@ import Testing
         "19-cors-true.yaml": .success((1, ["ANY /echo -> Echo"])),
         "20-function-url-layers.yaml": .success((1, [])),
         "21-globals-api-and-function.yaml": .success((2, ["GET /pay/{id} -> Payments", "POST /pay -> Payments [KeyChecker]"])),
+        "22-authorizer-without-permission.yaml": .success((2, ["GET /open -> Protected", "GET /protected -> Protected [Authorizer]"])),
+        "23-authorizer-default-permissions.yaml": .success((3, ["GET /keyed -> Protected [KeyChecker]", "GET /protected -> Protected [Authorizer]"])),
+        "24-cors-wildcard-with-credentials.yaml": .failure(Refusal(":10:7: Api's CorsConfiguration allows any origin ('*') with AllowCredentials: true")),
+        "25-language-extensions-foreach.yaml": .success((1, ["GET /health -> Health"])),
     ]
 
     struct Refusal: Error {
@@ -50,7 +55,7 @@ import Testing
 
     @Test func theCorpusHasEveryTemplateListed() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".yaml") }
-        #expect(files.count >= 20)
+        #expect(files.count >= 25)
         #expect(Set(files) == Set(Self.expected.keys))
     }
 
@@ -90,6 +95,47 @@ import Testing
         #expect(try SAMTemplate.load(Self.folder.appendingPathComponent("13-multiline-strings.yaml")).routes.first?.integrationTimeoutMilliseconds == 29_000)
     }
 
+    /// What the runner reads but cannot run as AWS would is said at start, once each: an
+    /// authorizer API Gateway may not invoke (and with which property it may), functions made by
+    /// Fn::ForEach, Zip functions, a REST API's CORS. Nothing is said where all is as on AWS.
+    @Test func saysAtStartWhatItCannotRunAsAWSWould() throws {
+        let notices = { (file: String) in try SAMTemplate.load(Self.folder.appendingPathComponent(file)).notices }
+        let unpermitted = try notices("22-authorizer-without-permission.yaml")
+        #expect(unpermitted.count == 1)
+        #expect(unpermitted.first?.contains("Api's authorizer Token: API Gateway has no permission to invoke Authorizer") == true)
+        #expect(unpermitted.first?.contains("EnableFunctionDefaultPermissions: true") == true)
+        #expect(try notices("23-authorizer-default-permissions.yaml") == [])
+        #expect(try notices("02-http-api-lambda-authorizer.yaml") == [], "a FunctionInvokeRole lets API Gateway invoke it")
+        #expect(try notices("25-language-extensions-foreach.yaml") == [
+            "Resources.Fn::ForEach::Topics is an Fn::ForEach loop (the AWS::LanguageExtensions transform), which local-runner does not expand: "
+                + "the functions and routes it would make are not served",
+        ])
+        #expect(try notices("12-sqs-worker.yaml").allSatisfy { $0.contains("Zip function") })
+        #expect(try notices("08-rest-api.yaml").contains { $0.contains("RestApi's Cors (a REST API's CORS) is not emulated") })
+        #expect(try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml")).notices == [])
+    }
+
+    /// The authorizer permission as SAM grants it: EnableFunctionDefaultPermissions, a
+    /// FunctionInvokeRole (not NONE), or a permission of the template's own for API Gateway.
+    @Test func readsWhetherAPIGatewayMayInvokeEachAuthorizer() throws {
+        let permitted = try SAMTemplate.load(Self.folder.appendingPathComponent("23-authorizer-default-permissions.yaml"))
+        #expect(permitted.authorizers.map { "\($0.name) \($0.apiGatewayMayInvoke)" } == ["Keys true", "Token true"])
+        let project = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
+        #expect(project.authorizers.map(\.apiGatewayMayInvoke) == [true])
+        let none = try SAMTemplate(YAMLReader.read("""
+            Resources:
+              Api:
+                Type: AWS::Serverless::HttpApi
+                Properties:
+                  Auth:
+                    Authorizers:
+                      T: {FunctionArn: !GetAtt A.Arn, FunctionInvokeRole: NONE, AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true}
+              A:
+                Type: AWS::Serverless::Function
+            """))
+        #expect(none.authorizers.first?.apiGatewayMayInvoke == false, "FunctionInvokeRole NONE is no role")
+    }
+
     /// What cannot be resolved stops the runner with the file, line and column or the reason.
     @Test(arguments: [
         ("Resources:\n  A: [1, 2\n", ":2:6: unclosed flow collection"),
@@ -101,6 +147,12 @@ import Testing
          ":6:41: F's event E names an ApiId that is not an AWS::Serverless::HttpApi of the template"),
         ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {Path: /x, Method: GET, TimeoutInMillis: 0}}\n",
          ":6:64: F's event E: TimeoutInMillis must be 50 to 30000, not '0'"),
+        ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        Authorizers:\n          L: {FunctionArn: !GetAtt F.Arn}\n  F:\n    Type: AWS::Serverless::Function\n",
+         ":7:11: Api's authorizer L must define 'AuthorizerPayloadFormatVersion'"),
+        ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        Authorizers:\n          L: {FunctionArn: !GetAtt F.Arn, AuthorizerPayloadFormatVersion: '1.0'}\n  F:\n    Type: AWS::Serverless::Function\n",
+         ":7:11: Api's authorizer L answers with IAM policies (AuthorizerPayloadFormatVersion 1.0, no EnableSimpleResponses: true)"),
+        ("Parameters:\n  P: {Type: String, Default: x}\nConditions:\n  C: !Equals [!Ref P, x]\nResources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration:\n        AllowOrigins: !If [C, [a], [b]]\n",
+         "Api's CorsConfiguration.AllowOrigins is an intrinsic function, which SAM takes for the whole CorsConfiguration"),
     ])
     func refusesWhatItCannotResolve(text: String, words: String) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")

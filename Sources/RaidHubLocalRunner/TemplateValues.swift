@@ -1,0 +1,184 @@
+import Foundation
+import RaidHubYAML
+
+/// What CloudFormation would make of a property's intrinsic functions, as far as it can be known
+/// before a deploy: parameters (their defaults or `--parameter-overrides`), pseudo parameters,
+/// mappings and conditions, with `Ref`, `Fn::Sub`, `Fn::FindInMap`, `Fn::Join`, `Fn::If`,
+/// `Fn::Select` and `Fn::Split`, short form or long. What only a deploy knows (a resource's `Ref`
+/// or attribute, an export, a `{{resolve:...}}` reference) is `.unknown`, never a guess.
+struct TemplateValues {
+    /// A property's value.
+    enum Value: Equatable {
+        case string(String)
+        case list([Value])
+        /// `AWS::NoValue`: the property is as if absent.
+        case noValue
+        case unknown
+    }
+
+    private let parameters: [String: Value]
+    private let mappings: YAMLNode?
+    private let conditions: YAMLNode?
+
+    /// The values of `root`'s parameters (defaults, then `overrides`) and its pseudo parameters.
+    /// A `CommaDelimitedList` or `List<...>` parameter is a list, as `Ref` gives it.
+    init(_ root: YAMLNode, overrides: [String: String], region: String, accountId: String) {
+        var values: [String: Value] = [
+            "AWS::Region": .string(region), "AWS::AccountId": .string(accountId), "AWS::Partition": .string("aws"),
+            "AWS::URLSuffix": .string("amazonaws.com"), "AWS::StackName": .string("local"), "AWS::NoValue": .noValue,
+        ]
+        for entry in root["Parameters"]?.entries ?? [] {
+            guard let text = overrides[entry.key] ?? entry.value["Default"]?.text else { continue }
+            let type = entry.value["Type"]?.text ?? "String"
+            values[entry.key] = type == "CommaDelimitedList" || type.hasPrefix("List<")
+                ? .list(text.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0).trimmingWhitespace) })
+                : .string(text)
+        }
+        parameters = values
+        mappings = root["Mappings"]
+        conditions = root["Conditions"]
+    }
+
+    /// The value of `node`.
+    func value(_ node: YAMLNode?) -> Value {
+        guard let node else { return .noValue }
+        if let (function, argument) = Self.intrinsic(node) { return evaluate(function, argument) }
+        switch node {
+        case .scalar(let text):
+            guard let text else { return .string("") }
+            return text.contains("{{resolve:") ? .unknown : .string(text)
+        case .sequence(let items): return .list(items.map(value).filter { $0 != .noValue })
+        case .mapping, .tagged: return .unknown
+        }
+    }
+
+    /// The node an `Fn::If` chooses (following nested ones), `node` itself when it is not one; nil
+    /// when a condition cannot be known.
+    func chosen(_ node: YAMLNode) -> YAMLNode? {
+        guard case ("Fn::If", let argument)? = Self.intrinsic(node) else { return node }
+        guard let operands = argument.items, operands.count == 3, let name = operands[0].text, let holds = condition(name) else { return nil }
+        return chosen(operands[holds ? 1 : 2])
+    }
+
+    /// The text of `node`, nil when it is not one string known before a deploy.
+    func text(_ node: YAMLNode?) -> String? {
+        if case .string(let text) = value(node) { return text }
+        return nil
+    }
+
+    /// The strings of a list (or one string as a list of one), nil when any is unknown.
+    func strings(_ node: YAMLNode?) -> [String]? {
+        switch value(node) {
+        case .string(let text): [text]
+        case .list(let items): items.allSatisfy { if case .string = $0 { true } else { false } } ? items.map { if case .string(let text) = $0 { text } else { "" } } : nil
+        case .noValue: []
+        case .unknown: nil
+        }
+    }
+
+    /// Whether the template's condition `name` holds; nil when it cannot be known.
+    func condition(_ name: String) -> Bool? {
+        conditions?[name].flatMap(truth)
+    }
+
+    private func truth(_ node: YAMLNode) -> Bool? {
+        guard let (function, argument) = Self.intrinsic(node) else { return node.text.map { $0 == "true" } }
+        let operands = argument.items ?? []
+        switch function {
+        case "Condition": return argument.text.flatMap(condition)
+        case "Fn::Equals":
+            guard operands.count == 2 else { return nil }
+            let (left, right) = (value(operands[0]), value(operands[1]))
+            return left == .unknown || right == .unknown ? nil : left == right
+        case "Fn::Not": return operands.first.flatMap(truth).map { !$0 }
+        case "Fn::And":
+            let values = operands.map(truth)
+            return values.contains(false) ? false : values.contains(nil) ? nil : true
+        case "Fn::Or":
+            let values = operands.map(truth)
+            return values.contains(true) ? true : values.contains(nil) ? nil : false
+        default: return nil
+        }
+    }
+
+    private func evaluate(_ function: String, _ argument: YAMLNode) -> Value {
+        let operands = argument.items ?? []
+        switch function {
+        case "Ref":
+            return argument.text.flatMap { parameters[$0] } ?? .unknown  // a resource's Ref is known only once deployed
+        case "Fn::Sub":
+            let (template, variables) = argument.text.map { ($0, [String: Value]()) }
+                ?? (operands.first?.text ?? "", Dictionary((operands.dropFirst().first?.entries ?? []).map { ($0.key, value($0.value)) }) { $1 })
+            return substitute(template, variables)
+        case "Fn::FindInMap":
+            guard operands.count >= 3, case .string(let map) = value(operands[0]), case .string(let top) = value(operands[1]),
+                  case .string(let second) = value(operands[2]), let found = mappings?[map]?[top]?[second]
+            else { return .unknown }
+            return value(found)
+        case "Fn::Join":
+            guard operands.count == 2, case .string(let separator) = value(operands[0]), case .list(let items) = value(operands[1]) else { return .unknown }
+            var parts: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { return .unknown }
+                parts.append(text)
+            }
+            return .string(parts.joined(separator: separator))
+        case "Fn::If":
+            guard operands.count == 3, let name = operands[0].text, let holds = condition(name) else { return .unknown }
+            return value(operands[holds ? 1 : 2])
+        case "Fn::Select":
+            guard operands.count == 2, case .string(let text) = value(operands[0]), let index = Int(text),
+                  case .list(let items) = value(operands[1]), items.indices.contains(index)
+            else { return .unknown }
+            return items[index]
+        case "Fn::Split":
+            guard operands.count == 2, case .string(let separator) = value(operands[0]), !separator.isEmpty,
+                  case .string(let text) = value(operands[1])
+            else { return .unknown }
+            return .list(text.components(separatedBy: separator).map(Value.string))
+        default:
+            return .unknown  // Fn::GetAtt, Fn::ImportValue, Fn::GetAZs, Fn::Base64, Fn::Cidr: known once deployed
+        }
+    }
+
+    /// `${Name}` replaced by a variable or parameter, `${!Literal}` by `${Literal}`; unknown when
+    /// a name is a resource or attribute, or the text holds a dynamic reference.
+    private func substitute(_ template: String, _ variables: [String: Value]) -> Value {
+        guard !template.contains("{{resolve:") else { return .unknown }
+        var result = ""
+        var rest = template[...]
+        while let open = rest.range(of: "${") {
+            result += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else { return .unknown }
+            let name = String(rest[open.upperBound..<close])
+            rest = rest[rest.index(after: close)...]
+            if name.hasPrefix("!") {
+                result += "${" + name.dropFirst() + "}"
+                continue
+            }
+            guard case .string(let text)? = variables[name] ?? parameters[name] else { return .unknown }
+            result += text
+        }
+        return .string(result + rest)
+    }
+
+    /// The function and argument of an intrinsic, short form (`!Ref X`) or long (`{Ref: X}`).
+    static func intrinsic(_ node: YAMLNode) -> (String, YAMLNode)? {
+        switch node {
+        case .tagged(let tag, let argument):
+            let name = String(tag.dropFirst())
+            return (name == "Ref" || name == "Condition" ? name : "Fn::" + name, argument)
+        case .mapping(let entries) where entries.count == 1 && (entries[0].key == "Ref" || entries[0].key == "Condition" || entries[0].key.hasPrefix("Fn::")):
+            return (entries[0].key, entries[0].value)
+        default:
+            return nil
+        }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingWhitespace: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
