@@ -9,7 +9,7 @@ public struct APIGatewayEmulator: Sendable {
     private let runner: LocalRunner
     private let routes: RouteTable
     private let host: String
-    private let decisions = AuthorizerDecisionCache()
+    private let decisions: AuthorizerDecisionCache
     private let staticFiles: StaticFiles?
     private let authorizersEnabled: Bool
 
@@ -21,6 +21,7 @@ public struct APIGatewayEmulator: Sendable {
         self.routes = RouteTable(routes: runner.template.routes)
         self.host = host
         self.staticFiles = staticDirectory.map(StaticFiles.init)
+        self.decisions = AuthorizerDecisionCache(timekeeper: runner.timekeeper)
         self.authorizersEnabled = authorizersEnabled
     }
 
@@ -33,14 +34,15 @@ public struct APIGatewayEmulator: Sendable {
     /// answer comes on whichever thread ends the work (the function's Runtime API loop), so a
     /// server's event loop can take requests without a thread each.
     public func respond(to request: HTTPRequest, answer: @escaping @Sendable (HTTPResponse) -> Void) {
-        let started = ContinuousClock.now
+        let timekeeper = runner.timekeeper
+        let started = timekeeper.now
         let access = RunnerLog.Access(method: request.method, path: request.path, route: nil, function: nil, status: 0, duration: .zero,
                                       requestId: "")
         let finish: @Sendable (HTTPResponse, RunnerLog.Access) -> Void = { [runner] response, access in
             var access = access
             access.status = response.status
             if access.requestId.isEmpty { access.requestId = LocalIdentifier.uuid() }  // answered by the gateway alone
-            access.duration = ContinuousClock.now - started
+            access.duration = timekeeper.now - started
             runner.runnerLog.access(access)
             answer(response)
         }
@@ -59,7 +61,7 @@ public struct APIGatewayEmulator: Sendable {
     /// The route's answer: the function's, or the gateway's own.
     private func route(_ request: HTTPRequest, _ access: RunnerLog.Access, answer: @escaping @Sendable (HTTPResponse, RunnerLog.Access) -> Void) {
         var access = access
-        let arrived = ContinuousClock.now
+        let arrived = runner.timekeeper.now
         guard let (route, parameters) = routes.match(method: request.method, path: request.path),
               let function = runner.template.function(named: route.functionId)
         else {
@@ -70,7 +72,8 @@ public struct APIGatewayEmulator: Sendable {
             runner.runnerLog.debug("\(request.method) \(request.path): no route matches; 404 as API Gateway answers")
             return answer(.message(404, "Not Found"), access)
         }
-        let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host)
+        let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host,
+                                 timeEpochMilliseconds: runner.timekeeper.wallMilliseconds)
         access.route = route.isCatchAll ? route.path : "\(route.method) \(route.path)"
         access.function = function.logicalId
         access.requestId = event.requestId
@@ -128,7 +131,7 @@ public struct APIGatewayEmulator: Sendable {
             return proceed(.failure(failed))
         }
         let (runnerLog, decisions) = (runner.runnerLog, decisions)
-        pool.invoke(event.authorizer(identity: identity), traceId: nil, clientContext: nil, answerBy: .now + Self.authorizerTimeout) { result in
+        pool.invoke(event.authorizer(identity: identity), traceId: nil, clientContext: nil, answerBy: runner.timekeeper.now + Self.authorizerTimeout) { result in
             guard case .response(let payload)? = result, let answer = try? JSONParser.parse(payload).objectValue,
                   case .bool(let isAuthorized)? = answer["isAuthorized"]
             else { return proceed(.failure(failed)) }

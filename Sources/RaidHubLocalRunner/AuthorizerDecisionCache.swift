@@ -20,12 +20,19 @@ final class AuthorizerDecisionCache: Sendable {
     }
 
     private let entries = Mutex(Entries())
+    private let timekeeper: Timekeeper
+
+    /// An empty cache whose decisions expire on `timekeeper`'s time.
+    init(timekeeper: Timekeeper) {
+        self.timekeeper = timekeeper
+    }
 
     /// A cached decision for `key` that has not expired.
     func decision(for key: [String]) -> Decision? {
-        entries.withLock { entries in
+        let now = timekeeper.now
+        return entries.withLock { entries in
             guard let entry = entries.decisions[key] else { return nil }
-            guard ContinuousClock.now < entry.expires else {
+            guard now < entry.expires else {
                 entries.decisions[key] = nil
                 return nil
             }
@@ -37,7 +44,7 @@ final class AuthorizerDecisionCache: Sendable {
     /// the cache holds at most about twice what the last TTL saw.
     func store(_ decision: Decision, for key: [String], seconds: Int) {
         guard seconds > 0 else { return }
-        let now = ContinuousClock.now
+        let now = timekeeper.now
         entries.withLock { entries in
             if entries.decisions.count >= entries.sweepAt {
                 entries.decisions = entries.decisions.filter { $0.value.expires > now }

@@ -21,7 +21,7 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         var initError: [UInt8]?
         var firstNextAt: ContinuousClock.Instant?
         /// Told when the init phase ends (see `onInitEnd`).
-        var initEnded: (@Sendable () -> Void)?
+        var initEnded: (@Sendable (ContinuousClock.Instant) -> Void)?
         var stopped = false
     }
 
@@ -29,10 +29,13 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     private var state = State()
     private var server: HTTPServer?
     private let functionARN: String
+    private let timekeeper: Timekeeper
 
-    /// A Runtime API for the function with this ARN (`Lambda-Runtime-Invoked-Function-Arn`).
-    init(functionARN: String) {
+    /// A Runtime API for the function with this ARN (`Lambda-Runtime-Invoked-Function-Arn`),
+    /// on `timekeeper`'s time (when init ends, the deadline it hands out).
+    init(functionARN: String, timekeeper: Timekeeper) {
         self.functionARN = functionARN
+        self.timekeeper = timekeeper
     }
 
     /// Starts listening on a free loopback port; returns `127.0.0.1:port`.
@@ -51,7 +54,9 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
 
     func stop() {
         let (stopping, waiting) = lock.withLock { () -> (HTTPServer?, HTTPResponder?) in
-            defer { server = nil; state.stopped = true; state.waiting = nil }
+            // The init-end action holds the invocation (and its instance): an instance that
+            // never reached its first /next must not keep them in a cycle.
+            defer { server = nil; state.stopped = true; state.waiting = nil; state.initEnded = nil }
             return (server, state.waiting)
         }
         waiting?.respond(.message(500, "stopped"))
@@ -76,15 +81,18 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     /// When the init phase ended: the function's first `/next`.
     var firstNextAt: ContinuousClock.Instant? { lock.withLock { state.firstNextAt } }
 
-    /// Runs `action` when the init phase ends, at the function's first `/next` (at once if it
-    /// has), so a cold start's Timeout starts exactly then.
-    func onInitEnd(_ action: @escaping @Sendable () -> Void) {
-        let ended = lock.withLock { () -> Bool in
+    /// Runs `action` with the instant the init phase ended, at the function's first `/next` (at
+    /// once if it has), so a cold start's Timeout starts exactly then.
+    func onInitEnd(_ action: @escaping @Sendable (ContinuousClock.Instant) -> Void) {
+        let ended = lock.withLock { () -> ContinuousClock.Instant? in
             if state.firstNextAt == nil { state.initEnded = action }
-            return state.firstNextAt != nil
+            return state.firstNextAt
         }
-        if ended { action() }
+        if let ended { action(ended) }
     }
+
+    /// Whether a `/next` is parked, waiting for an event.
+    var hasWaitingNext: Bool { lock.withLock { state.waiting != nil } }
 
     /// The init error the function posted, if any.
     var reportedInitError: [UInt8]? { lock.withLock { state.initError } }
@@ -130,11 +138,12 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     /// Parks `/next` until an event comes; refuses a second consumer.
     private func next(_ responder: HTTPResponder) {
         enum Decision { case serve(PendingInvocation), park, refuse, stopped }
-        var initEnded: (@Sendable () -> Void)?
+        var initEnded: (() -> Void)?
+        let now = timekeeper.now
         let decision = lock.withLock { () -> Decision in
             if state.firstNextAt == nil {
-                state.firstNextAt = .now
-                initEnded = state.initEnded
+                state.firstNextAt = now
+                initEnded = state.initEnded.map { action in { action(now) } }
                 state.initEnded = nil
             }
             if state.stopped { return .stopped }
@@ -180,7 +189,7 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         HTTPResponse(status: 200, headers: [
             HTTPField(name: "Content-Type", value: "application/json"),
             HTTPField(name: RuntimeAPI.Header.requestId, value: invocation.requestId),
-            HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds(handedOutAt: Int64(Date().timeIntervalSince1970 * 1000)))),
+            HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds(handedOutAt: timekeeper.wallMilliseconds))),
             HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: functionARN),
             HTTPField(name: RuntimeAPI.Header.traceId, value: invocation.traceId),
         ] + (invocation.clientContext.map { [HTTPField(name: "Lambda-Runtime-Client-Context", value: $0)] } ?? []), body: invocation.event)

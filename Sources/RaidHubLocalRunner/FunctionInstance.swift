@@ -10,7 +10,8 @@ final class FunctionInstance: @unchecked Sendable {
     private let process: Process
     /// Its stdout and stderr, copied to the runner's stderr.
     let output: FunctionOutput
-    private let launchedAt = ContinuousClock.now
+    private let timekeeper: Timekeeper
+    private let launchedAt: ContinuousClock.Instant
     private let lock = NSLock()
     private var pending: PendingInvocation?
     private var exitStatus: Int32?
@@ -19,10 +20,12 @@ final class FunctionInstance: @unchecked Sendable {
     private var statusDescriptor: Int32 = -1
 
     /// Starts the executable; its stdout and stderr go through `output` to the runner's stderr.
-    init(_ definition: FunctionDefinition, output log: LambdaLog = .standardError) throws {
+    init(_ definition: FunctionDefinition, output log: LambdaLog = .standardError, timekeeper: Timekeeper) throws {
         self.definition = definition
+        self.timekeeper = timekeeper
+        launchedAt = timekeeper.now
         executableStamp = ExecutableStamp(definition.executable.path)
-        runtimeAPI = EmulatedRuntimeAPI(functionARN: definition.functionARN)
+        runtimeAPI = EmulatedRuntimeAPI(functionARN: definition.functionARN, timekeeper: timekeeper)
         let address = try runtimeAPI.start()
         process = Process()
         if let debugger = definition.debugger {
@@ -69,22 +72,61 @@ final class FunctionInstance: @unchecked Sendable {
     /// Init's budget for this instance: an hour under a debugger, which waits for someone to attach.
     private var initBudget: Duration { definition.debugger == nil ? Self.initBudget : .seconds(3600) }
 
-    /// The longest the next invocation can take: the Timeout, and the init budget on a cold start.
-    var longestInvocation: Duration {
-        .seconds(definition.timeoutSeconds) + (lock.withLock { hasServed } ? .zero : initBudget)
-    }
-
     /// Whether it has served an invocation: a warm instance, whose next one has no init phase.
     var isWarm: Bool { lock.withLock { hasServed } }
 
-    /// Hands one invocation to the function and returns at once; it ends through the Runtime
-    /// API, a crash, or `timeOut`, and `finish` must follow. Whether this was the cold start.
-    private func begin(_ invocation: PendingInvocation) -> Bool {
+    /// How one invocation ended, as its pool reports it.
+    struct Outcome: Sendable {
+        let result: InvocationResult
+        /// From the moment the function had the event (after init on a cold start) to its end.
+        let duration: Duration
+        /// The init phase, on a cold start.
+        let initDuration: Duration?
+    }
+
+    /// Runs one invocation without holding a thread: `completion` gets its outcome on the thread
+    /// that ended it (the Runtime API's loop for an answer, the timekeeper's at a deadline, the
+    /// exit watch for a crash). The Timeout starts when the function has the event: at once on a
+    /// warm instance, at the end of init (its first `/next`) on a cold start, whose init has a
+    /// budget of its own, as on Lambda; an init that overruns it gets the Timeout from then.
+    func invoke(requestId: String, event: [UInt8], traceId: String?, clientContext: String?,
+                completion: @escaping @Sendable (Outcome) -> Void) {
+        let invocation = PendingInvocation(
+            requestId: requestId, event: event, timeoutMilliseconds: Int64(definition.timeoutSeconds) * 1000,
+            traceId: traceId ?? LocalIdentifier.traceId(seconds: Int(timekeeper.wallMilliseconds / 1000)), clientContext: clientContext)
+        let enqueued = timekeeper.now
+        let timeout = Duration.seconds(definition.timeoutSeconds)
+        let alarms = InvocationAlarms()
         let cold = lock.withLock { () -> Bool in
-            pending = invocation
             defer { hasServed = true }
             return !hasServed
         }
+        invocation.onComplete { [self] result in
+            alarms.cancelAll()
+            finish(result)
+            let firstNext = runtimeAPI.firstNextAt
+            let handedOut = cold ? max(enqueued, firstNext ?? enqueued) : enqueued
+            completion(Outcome(result: result, duration: timekeeper.now - handedOut, initDuration: cold ? firstNext.map { $0 - launchedAt } : nil))
+        }
+        let expire: @Sendable () -> Void = { [self] in timeOut(invocation) }
+        if cold {
+            alarms.set(\.initBudget, timekeeper.schedule(at: launchedAt + initBudget) { [timekeeper] in
+                alarms.set(\.timeout, timekeeper.schedule(after: timeout, expire))
+            })
+            runtimeAPI.onInitEnd { [timekeeper] firstNext in
+                alarms.initBudget?.cancel()
+                alarms.set(\.timeout, timekeeper.schedule(at: max(enqueued, firstNext) + timeout, expire))
+            }
+        } else {
+            alarms.set(\.timeout, timekeeper.schedule(at: enqueued + timeout, expire))
+        }
+        begin(invocation)
+    }
+
+    /// Hands one invocation to the function; it ends through the Runtime API, a crash, or
+    /// `timeOut`.
+    private func begin(_ invocation: PendingInvocation) {
+        lock.withLock { pending = invocation }
         // The instance may have failed before this invocation reached it.
         if let report = runtimeAPI.reportedInitError {
             invocation.complete(.initError(report: report))
@@ -92,7 +134,6 @@ final class FunctionInstance: @unchecked Sendable {
             invocation.complete(.crashed(exitStatus: status, requestId: invocation.requestId))
         }
         runtimeAPI.enqueue(invocation)
-        return cold
     }
 
     /// After an invocation ended: the instance is free, and gone after an init error.
@@ -108,57 +149,6 @@ final class FunctionInstance: @unchecked Sendable {
         if invocation.complete(.timedOut(seconds: definition.timeoutSeconds)) { terminate() }
     }
 
-    private func makeInvocation(requestId: String, event: [UInt8], traceId: String?, clientContext: String?) -> PendingInvocation {
-        PendingInvocation(requestId: requestId, event: event, timeoutMilliseconds: Int64(definition.timeoutSeconds) * 1000, traceId: traceId,
-                          clientContext: clientContext)
-    }
-
-    /// Runs one invocation on a warm instance without holding a thread: `completion` gets how it
-    /// ended and its duration, on the thread that ended it (the Runtime API's loop, or the
-    /// timekeeper's at the Timeout).
-    func invokeWarm(requestId: String, event: [UInt8], traceId: String?, clientContext: String?, timekeeper: Timekeeper,
-                    completion: @escaping @Sendable (_ result: InvocationResult, _ duration: Duration) -> Void) {
-        let enqueued = ContinuousClock.now
-        let invocation = makeInvocation(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
-        let alarm = timekeeper.schedule(at: enqueued + .seconds(definition.timeoutSeconds)) { [self] in timeOut(invocation) }
-        invocation.onComplete { [self] result in
-            alarm.cancel()
-            finish(result)
-            completion(result, ContinuousClock.now - enqueued)
-        }
-        _ = begin(invocation)
-    }
-
-    /// Runs one invocation, blocking until it ends; returns how it ended, its duration (from the
-    /// moment the function had the event, so init is not counted), and the init duration on the
-    /// first one.
-    func invoke(requestId: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil) -> (result: InvocationResult, duration: Duration, initDuration: Duration?) {
-        let enqueued = ContinuousClock.now
-        let invocation = makeInvocation(requestId: requestId, event: event, traceId: traceId, clientContext: clientContext)
-        let cold = begin(invocation)
-        var answered: InvocationResult?
-        if cold {
-            // Init has its own 10-second budget, as on Lambda: the Timeout starts when the
-            // function asks for its first event, not when the process starts. Woken by that
-            // first `/next`, or by the invocation ending first (an init error, a crash).
-            let initPhaseOver = DispatchSemaphore(value: 0)
-            invocation.onComplete { _ in initPhaseOver.signal() }
-            runtimeAPI.onInitEnd { initPhaseOver.signal() }
-            _ = initPhaseOver.wait(timeout: (launchedAt + initBudget).dispatchTime)
-            answered = invocation.wait(timeout: .now())
-        }
-        let timedFrom = max(enqueued, runtimeAPI.firstNextAt ?? .now)
-        let result = answered ?? invocation.wait(timeout: (timedFrom + .seconds(definition.timeoutSeconds)).dispatchTime) ?? {
-            timeOut(invocation)
-            return invocation.wait(timeout: .now()) ?? .timedOut(seconds: definition.timeoutSeconds)
-        }()
-        finish(result)
-        let firstNext = runtimeAPI.firstNextAt
-        let initDuration = cold ? firstNext.map { $0 - launchedAt } : nil
-        let handedOut = cold ? max(enqueued, firstNext ?? enqueued) : enqueued
-        return (result, ContinuousClock.now - handedOut, initDuration)
-    }
-
     /// Peak resident memory so far, in MB (Linux `VmHWM`), as Lambda's REPORT line gives it.
     /// /proc/PID/status stays open and is read again from its start: one `pread`, where opening
     /// it (and Foundation's file reading before that) cost more than the function itself. The
@@ -167,9 +157,10 @@ final class FunctionInstance: @unchecked Sendable {
     var maxMemoryUsedMB: Int {
         lock.lock()
         defer { lock.unlock() }
-        if let last = memoryReading, ContinuousClock.now - last.at < .milliseconds(100) { return last.megabytes }
+        let now = timekeeper.now
+        if let last = memoryReading, now - last.at < .milliseconds(100) { return last.megabytes }
         let megabytes = readPeakMemory()
-        memoryReading = (megabytes, .now)
+        memoryReading = (megabytes, now)
         return megabytes
     }
 
@@ -233,6 +224,40 @@ final class FunctionInstance: @unchecked Sendable {
         if let waiting { waiting.complete(.crashed(exitStatus: status, requestId: waiting.requestId)) }
         runtimeAPI.stop()
         reaped.signal()
+    }
+}
+
+/// An invocation's pending alarms (its init budget, its Timeout), set from the threads that
+/// schedule them and cancelled together when it ends; one set after that is cancelled at once.
+private final class InvocationAlarms: @unchecked Sendable {
+    private let lock = NSLock()
+    private var alarms = Alarms()
+    private var ended = false
+
+    struct Alarms {
+        var initBudget: Timekeeper.Alarm?
+        var timeout: Timekeeper.Alarm?
+    }
+
+    var initBudget: Timekeeper.Alarm? { lock.withLock { alarms.initBudget } }
+
+    /// Puts `alarm` in `slot`, cancelling the one it replaces (or `alarm` itself, once ended).
+    func set(_ slot: WritableKeyPath<Alarms, Timekeeper.Alarm?>, _ alarm: Timekeeper.Alarm) {
+        let replaced = lock.withLock { () -> Timekeeper.Alarm? in
+            if ended { return alarm }
+            defer { alarms[keyPath: slot] = alarm }
+            return alarms[keyPath: slot]
+        }
+        replaced?.cancel()
+    }
+
+    func cancelAll() {
+        let all = lock.withLock { () -> [Timekeeper.Alarm?] in
+            ended = true
+            defer { alarms = Alarms() }
+            return [alarms.initBudget, alarms.timeout]
+        }
+        all.forEach { $0?.cancel() }
     }
 }
 

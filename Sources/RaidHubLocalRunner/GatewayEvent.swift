@@ -11,6 +11,8 @@ struct GatewayEvent {
     let requestId = LocalIdentifier.uuid()
     let sourceIP: String
     let host: String
+    /// When the request arrived: `requestContext.timeEpoch` and `time`.
+    let timeEpochMilliseconds: Int64
 
     private var routeKey: String { route.isCatchAll ? SAMTemplate.Route.catchAll : "\(route.method) \(route.path)" }
 
@@ -162,14 +164,13 @@ struct GatewayEvent {
     }
 
     private func writeCommonContext(to writer: inout JSONWriter) {
-        let now = Date()
         writer.key("accountId"); writer.string("000000000000")
         writer.key("apiId"); writer.string("local")
         writer.key("domainName"); writer.string(host)
         writer.key("domainPrefix"); writer.string(String(host.split(separator: ".").first ?? "local"))
         writer.key("requestId"); writer.string(requestId)
-        writer.key("time"); writer.string(Self.clfDate(now))
-        writer.key("timeEpoch"); writer.integer(Int64(now.timeIntervalSince1970 * 1000))
+        writer.key("time"); writer.string(Self.clfDate(Date(timeIntervalSince1970: Double(timeEpochMilliseconds) / 1000)))
+        writer.key("timeEpoch"); writer.integer(timeEpochMilliseconds)
     }
 
     /// The query's parameters in order, each with its values, percent-decoded.

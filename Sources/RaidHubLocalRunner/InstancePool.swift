@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTPServer
+import RaidHubTime
 
 /// The warm instances of one function: reuses an idle one, starts another up to the limit, and
 /// queues callers beyond it, as Lambda scales a function; replaces instances that crashed, timed
@@ -36,14 +37,18 @@ public final class InstancePool: @unchecked Sendable {
         case start
     }
 
-    /// A pool for `definition` that writes Lambda's log lines to `log`.
-    public init(definition: FunctionDefinition, log: LambdaLog, runnerLog: RunnerLog = .silent) {
+    /// A pool for `definition` that writes Lambda's log lines to `log`, on `timekeeper`'s time
+    /// (its deadlines, durations and dates).
+    public init(definition: FunctionDefinition, log: LambdaLog, runnerLog: RunnerLog = .silent, timekeeper: Timekeeper) {
         self.definition = definition
         self.log = log
         self.runnerLog = runnerLog
-        self.timekeeper = .shared
+        self.timekeeper = timekeeper
         self.workers = WorkerPool(limit: max(1, definition.maximumInstances))
     }
+
+    /// Callers waiting for an instance.
+    public var waitingCount: Int { lock.withLock { waiters.count } }
 
     /// Starts an instance and keeps it idle, warm for the first call (`--warm-containers EAGER`).
     public func startInstance() throws {
@@ -115,7 +120,7 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     /// Starts `call` on what it was granted: at once on a warm instance; on a worker when an
-    /// instance must be started (a cold start blocks).
+    /// instance must be started (starting a process blocks).
     private func granted(_ grant: Grant, to call: InvocationRequest, stamp modified: ExecutableStamp?) {
         guard call.start() else {
             // Its caller gave up at this very moment: the grant goes to the next one.
@@ -124,7 +129,7 @@ public final class InstancePool: @unchecked Sendable {
             return
         }
         if case .reuse(let instance) = grant, instance.isAlive, instance.isWarm, instance.executableStamp == modified {
-            return runWarm(call, on: instance)
+            return run(call, on: instance)
         }
         workers.submit { [self] in
             let instance: FunctionInstance
@@ -137,10 +142,7 @@ public final class InstancePool: @unchecked Sendable {
                 call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
                 return
             }
-            begin(call, on: instance)
-            let (result, duration, initDuration) = instance.invoke(requestId: call.requestId, event: call.event, traceId: call.traceId,
-                                                                    clientContext: call.clientContext)
-            end(call, on: instance, result: result, duration: duration, initDuration: initDuration)
+            run(call, on: instance)
         }
     }
 
@@ -158,7 +160,7 @@ public final class InstancePool: @unchecked Sendable {
 
     /// Starts a new instance and counts it live (the caller holds a slot for it).
     private func launch() throws -> FunctionInstance {
-        let instance = try FunctionInstance(definition, output: log)
+        let instance = try FunctionInstance(definition, output: log, timekeeper: timekeeper)
         runnerLog.debug("\(definition.logicalId): started an instance, pid \(instance.processIdentifier) (\(definition.executable.lastPathComponent))")
         let accepted = lock.withLock { () -> Bool in
             guard !stopped else { return false }
@@ -172,12 +174,11 @@ public final class InstancePool: @unchecked Sendable {
         return instance
     }
 
-    /// One invocation on a warm instance, ended by the Runtime API's loop or the timekeeper.
-    private func runWarm(_ call: InvocationRequest, on instance: FunctionInstance) {
+    /// One invocation on an instance, ended by the Runtime API's loop, the timekeeper or the exit.
+    private func run(_ call: InvocationRequest, on instance: FunctionInstance) {
         begin(call, on: instance)
-        instance.invokeWarm(requestId: call.requestId, event: call.event, traceId: call.traceId, clientContext: call.clientContext,
-                            timekeeper: timekeeper) { [self] result, duration in
-            end(call, on: instance, result: result, duration: duration, initDuration: nil)
+        instance.invoke(requestId: call.requestId, event: call.event, traceId: call.traceId, clientContext: call.clientContext) { [self] outcome in
+            end(call, on: instance, outcome)
         }
     }
 
@@ -188,15 +189,16 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     /// Lambda's END and REPORT lines, the instance back to the pool, the caller answered.
-    private func end(_ call: InvocationRequest, on instance: FunctionInstance, result: InvocationResult, duration: Duration, initDuration: Duration?) {
+    private func end(_ call: InvocationRequest, on instance: FunctionInstance, _ outcome: FunctionInstance.Outcome) {
+        let result = outcome.result
         instance.output.flush()
         instance.output.keep(in: nil)
         var lines: [String] = []
         if case .timedOut(let seconds) = result {
-            lines.append("\(Self.timestamp()) \(call.requestId) Task timed out after \(seconds).00 seconds")
+            lines.append("\(UnixTime(milliseconds: timekeeper.wallMilliseconds).iso8601) \(call.requestId) Task timed out after \(seconds).00 seconds")
         }
         lines.append("END RequestId: \(call.requestId)")
-        lines.append(Self.report(requestId: call.requestId, duration: duration, initDuration: initDuration,
+        lines.append(Self.report(requestId: call.requestId, duration: outcome.duration, initDuration: outcome.initDuration,
                                  memoryMB: definition.memoryMB, maxMemoryUsedMB: instance.maxMemoryUsedMB))
         say(lines, call)
         release(instance, reusable: instance.isAlive && result.keepsInstance)
@@ -249,7 +251,7 @@ public final class InstancePool: @unchecked Sendable {
     }
 
     private func currentStamp() -> ExecutableStamp? {
-        let now = ContinuousClock.now
+        let now = timekeeper.now
         if let stamp = lock.withLock({ stamp }), now - stamp.checkedAt < .milliseconds(500) { return stamp.value }
         let value = ExecutableStamp(definition.executable.path)
         lock.withLock { stamp = (value, now) }
@@ -308,12 +310,6 @@ public final class InstancePool: @unchecked Sendable {
         return "\(scaled / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
     }
 
-    /// Now, as Lambda stamps its timeout line.
-    private static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
 }
 
 /// Starts work that answers through a completion, and blocks until it does: the blocking form
@@ -350,11 +346,3 @@ extension Duration {
     }
 }
 
-extension ContinuousClock.Instant {
-    /// The same moment for Dispatch's waits (the past is now).
-    var dispatchTime: DispatchTime {
-        let left = self - .now
-        guard left > .zero else { return .now() }
-        return .now() + .nanoseconds(Int(left.components.seconds) * 1_000_000_000 + Int(left.components.attoseconds / 1_000_000_000))
-    }
-}

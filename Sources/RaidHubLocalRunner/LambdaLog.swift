@@ -7,10 +7,10 @@ public struct LambdaLog: Sendable {
     private let writeBytes: @Sendable (UnsafeBufferPointer<UInt8>) -> Void
     private let writeLines: @Sendable ([String]) -> Void
 
-    /// A log that hands each line to `write`; the functions' output goes to stderr.
+    /// A log that hands each line to `write`, the functions' output too (a line per line of it).
     public init(write: @escaping @Sendable (String) -> Void) {
         self.write = write
-        self.writeBytes = { Console.error($0) }
+        self.writeBytes = { bytes in String(decoding: bytes, as: UTF8.self).split(separator: "\n").forEach { write(String($0)) } }
         self.writeLines = { $0.forEach(write) }
     }
 

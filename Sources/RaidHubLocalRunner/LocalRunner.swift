@@ -13,15 +13,18 @@ public final class LocalRunner: @unchecked Sendable {
     public let runnerLog: RunnerLog
     private let region: String?
     private let debugger: FunctionDefinition.Debugger?
+    /// The runner's time: every pool's deadlines and durations, the gateway's too.
+    public let timekeeper: Timekeeper
     private let lock = NSLock()
     private var pools: [String: InstancePool] = [:]
 
     /// A runner for `template`, with executables in `executablesDirectory`.
     /// `log` takes Lambda's lines and the functions' output (`--log-file`), `runnerLog` the
-    /// runner's own (access lines, `--debug`).
+    /// runner's own (access lines, `--debug`); `timekeeper` is real time unless a test moves it.
     public init(template: SAMTemplate, environmentFile: EnvironmentFile, executablesDirectory: URL,
                 maximumInstances: Int? = nil, log: LambdaLog = .standardError, runnerLog: RunnerLog = .silent,
-                region: String? = nil, debugger: FunctionDefinition.Debugger? = nil) {
+                region: String? = nil, debugger: FunctionDefinition.Debugger? = nil, timekeeper: Timekeeper = Timekeeper()) {
+        self.timekeeper = timekeeper
         self.region = region
         self.debugger = debugger
         self.template = template
@@ -56,7 +59,7 @@ public final class LocalRunner: @unchecked Sendable {
                 definition.timeoutSeconds = 3600
                 runnerLog.debug("\(function.logicalId): runs under \(debugger.path) on 127.0.0.1:\(debugger.port); attach with `lldb` then `gdb-remote \(debugger.port)`")
             }
-            let pool = InstancePool(definition: definition, log: log, runnerLog: runnerLog)
+            let pool = InstancePool(definition: definition, log: log, runnerLog: runnerLog, timekeeper: timekeeper)
             pools[function.logicalId] = pool
             return pool
         }

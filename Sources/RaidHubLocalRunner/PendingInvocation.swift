@@ -20,17 +20,12 @@ final class PendingInvocation: @unchecked Sendable {
     /// Told how it ended, on the thread that ended it (see `onComplete`).
     private var completion: (@Sendable (InvocationResult) -> Void)?
 
-    init(requestId: String, event: [UInt8], timeoutMilliseconds: Int64, traceId: String? = nil, clientContext: String? = nil) {
+    init(requestId: String, event: [UInt8], timeoutMilliseconds: Int64, traceId: String, clientContext: String? = nil) {
         self.requestId = requestId
         self.event = event
         self.timeoutMilliseconds = timeoutMilliseconds
-        self.traceId = traceId ?? Self.newTraceId()
+        self.traceId = traceId
         self.clientContext = clientContext
-    }
-
-    /// `Root=1-{time, 8 hex digits}-{24 random hex digits};Sampled=0`, X-Ray's trace id form.
-    static func newTraceId() -> String {
-        LocalIdentifier.traceId(seconds: Int(Date().timeIntervalSince1970))
     }
 
     /// `Lambda-Runtime-Deadline-Ms` for a hand-out at `now` (epoch milliseconds): the Timeout

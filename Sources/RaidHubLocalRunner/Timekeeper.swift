@@ -1,14 +1,19 @@
 import CLinuxEvents
 import Foundation
 
-/// Runs actions at deadlines on one thread of its own, so that an invocation waiting for its
-/// function, or for an instance, holds no thread: a function's Timeout, API Gateway's
-/// integration timeout. A cancelled alarm leaves the schedule at once, with what its action
-/// captured (an event, a connection's responder): millions of invocations that end in time
-/// leave nothing behind.
-final class Timekeeper: @unchecked Sendable {
+/// The runner's time: the instant now (for deadlines and durations), the wall clock (for the
+/// dates in events, headers and log lines), and alarms that run an action at a deadline, so that
+/// an invocation waiting for its function, or for an instance, holds no thread: a function's
+/// Timeout, its init budget, API Gateway's integration timeout.
+///
+/// `Timekeeper()` keeps real time, its alarms fired by one thread of its own; `manual()` keeps
+/// a time that moves only when a test calls `advance(by:)`, which fires what falls due on the
+/// caller's thread, so a test of a deadline never races the machine's load. A cancelled alarm
+/// leaves the schedule at once, with what its action captured (an event, a connection's
+/// responder): millions of invocations that end in time leave nothing behind.
+public final class Timekeeper: @unchecked Sendable {
     /// One scheduled action; cancel it when what it guards against did not happen.
-    final class Alarm: @unchecked Sendable {
+    public final class Alarm: @unchecked Sendable {
         fileprivate let deadline: ContinuousClock.Instant
         fileprivate var action: (@Sendable () -> Void)?
         /// Its place in the heap; -1 once it has run or been cancelled.
@@ -22,31 +27,65 @@ final class Timekeeper: @unchecked Sendable {
         }
 
         /// Takes the alarm off the schedule; its action will not run (unless it is running now).
-        func cancel() {
+        public func cancel() {
             keeper.remove(self)
         }
     }
 
-    /// The runner's: one thread for every pool, started with the first alarm.
-    static let shared = Timekeeper()
+    /// A manual time's reading: the instant and the wall clock it stands at.
+    private struct ManualReading {
+        var now: ContinuousClock.Instant
+        var wallMilliseconds: Int64
+    }
 
     private let lock = NSLock()
     /// A binary min-heap on the deadline; every alarm knows its index, so cancelling is O(log n).
     private var heap: [Alarm] = []
-    private var running = false
+    /// nil: real time. Otherwise the time a test moves.
+    private var manual: ManualReading?
+    private var threadStarted = false
     private let wake = DispatchSemaphore(value: 0)
 
-    /// Runs `action` at `deadline` (at once, on the timekeeper's thread, when it has passed).
-    func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> Alarm {
+    /// Real time; its thread starts with the first alarm.
+    public init() {}
+
+    private init(manual: ManualReading) {
+        self.manual = manual
+    }
+
+    /// A time that stands still until `advance(by:)`, starting at `wallMilliseconds` on the wall
+    /// clock (2023-11-14T22:13:20Z by default).
+    public static func manual(wallMilliseconds: Int64 = 1_700_000_000_000) -> Timekeeper {
+        Timekeeper(manual: ManualReading(now: .now, wallMilliseconds: wallMilliseconds))
+    }
+
+    /// The instant now.
+    public var now: ContinuousClock.Instant {
+        lock.withLock { manual?.now } ?? .now
+    }
+
+    /// Milliseconds since 1970 on the wall clock.
+    public var wallMilliseconds: Int64 {
+        if let manual = lock.withLock({ manual }) { return manual.wallMilliseconds }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    /// Runs `action` at `deadline` (at once when it has passed: on the timekeeper's thread in
+    /// real time, on the next `advance` in manual time).
+    @discardableResult
+    public func schedule(at deadline: ContinuousClock.Instant, _ action: @escaping @Sendable () -> Void) -> Alarm {
         let alarm = Alarm(deadline: deadline, action: action, keeper: self)
-        let (first, start) = lock.withLock { () -> (Bool, Bool) in
+        let (first, startThread) = lock.withLock { () -> (Bool, Bool) in
             alarm.index = heap.count
             heap.append(alarm)
             siftUp(heap.count - 1)
-            defer { running = true }
-            return (heap[0] === alarm, !running)
+            let start = manual == nil && !threadStarted
+            if start { threadStarted = true }
+            return (heap[0] === alarm, start)
         }
-        if start {
+        if startThread {
             let thread = Thread { [self] in
                 clinux_name_this_thread("timekeeper")
                 run()
@@ -59,8 +98,39 @@ final class Timekeeper: @unchecked Sendable {
         return alarm
     }
 
+    /// Runs `action` `delay` from now.
+    @discardableResult
+    public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> Alarm {
+        schedule(at: now + delay, action)
+    }
+
+    /// Manual time only: moves the time forward by `duration`, running every alarm that falls
+    /// due on the way, earliest first, each at its own deadline, on the caller's thread.
+    public func advance(by duration: Duration) {
+        precondition(lock.withLock { manual } != nil, "advance(by:) moves manual time only")
+        let target = lock.withLock { manual!.now } + duration
+        while true {
+            let action = lock.withLock { () -> (@Sendable () -> Void)?? in
+                guard let first = heap.first, first.deadline <= target else { return .none }
+                moveManualTime(to: first.deadline)
+                return .some(popFirst())
+            }
+            guard let action else { break }
+            action?()
+        }
+        lock.withLock { moveManualTime(to: target) }
+    }
+
     /// Alarms scheduled and not yet run or cancelled.
-    var scheduledCount: Int { lock.withLock { heap.count } }
+    public var scheduledCount: Int { lock.withLock { heap.count } }
+
+    /// Moves manual time (the caller holds the lock); never backwards.
+    private func moveManualTime(to instant: ContinuousClock.Instant) {
+        guard let reading = manual, instant > reading.now else { return }
+        let elapsed = instant - reading.now
+        manual = ManualReading(now: instant, wallMilliseconds: reading.wallMilliseconds + elapsed.components.seconds * 1000
+                                + elapsed.components.attoseconds / 1_000_000_000_000_000)
+    }
 
     private func remove(_ alarm: Alarm) {
         lock.withLock {
@@ -78,21 +148,27 @@ final class Timekeeper: @unchecked Sendable {
         }
     }
 
+    /// Takes the earliest alarm off the heap and returns its action (the caller holds the lock).
+    private func popFirst() -> (@Sendable () -> Void)? {
+        let first = heap[0]
+        let last = heap.removeLast()
+        if last !== first {
+            heap[0] = last
+            last.index = 0
+            siftDown(0)
+        }
+        first.index = -1
+        defer { first.action = nil }
+        return first.action
+    }
+
     private func run() {
         while true {
             let now = ContinuousClock.now
             let (due, next) = lock.withLock { () -> ([@Sendable () -> Void], ContinuousClock.Instant?) in
                 var due: [@Sendable () -> Void] = []
                 while let first = heap.first, first.deadline <= now {
-                    let last = heap.removeLast()
-                    if last !== first {
-                        heap[0] = last
-                        last.index = 0
-                        siftDown(0)
-                    }
-                    first.index = -1
-                    if let action = first.action { due.append(action) }
-                    first.action = nil
+                    if let action = popFirst() { due.append(action) }
                 }
                 return (due, heap.first?.deadline)
             }
@@ -133,5 +209,14 @@ final class Timekeeper: @unchecked Sendable {
         heap.swapAt(a, b)
         heap[a].index = a
         heap[b].index = b
+    }
+}
+
+extension ContinuousClock.Instant {
+    /// The same moment for Dispatch's waits (the past is now).
+    var dispatchTime: DispatchTime {
+        let left = self - .now
+        guard left > .zero else { return .now() }
+        return .now() + .nanoseconds(Int(left.components.seconds) * 1_000_000_000 + Int(left.components.attoseconds / 1_000_000_000))
     }
 }

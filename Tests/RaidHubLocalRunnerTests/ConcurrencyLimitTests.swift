@@ -6,14 +6,10 @@ import RaidHubYAML
 import Testing
 
 /// Lambda's reserved concurrency and API Gateway's integration timeout, driven over loopback
-/// with a runtime that answers after a pause.
+/// with a gated runtime (it answers when the test says) on manual time (deadlines pass when the
+/// test says): the tests assert what happens and in which order, never how long it takes.
 @Suite(.serialized) struct ConcurrencyLimitTests {
-    /// A folder with one executable, `sleeper`, a runtime answering `{"statusCode":200}` after `seconds`.
-    static func sleeperFolder(seconds: Double) throws -> URL {
-        try TestRuntime.folder("sleeper", handling: "time.sleep(\(seconds))")
-    }
-
-    /// `Sleeper` at GET /slow (HTTP API) and GET /rest (REST API).
+    /// `Sleeper` at GET /slow (HTTP API) and GET /rest (REST API), run by the gated runtime `sleeper`.
     static func template(reserved: Int? = nil, timeoutInMillis: Int? = nil, functionTimeout: Int = 10) throws -> SAMTemplate {
         let integration = timeoutInMillis.map { ", TimeoutInMillis: \($0)" } ?? ""
         let concurrency = reserved.map { "\n      ReservedConcurrentExecutions: \($0)" } ?? ""
@@ -30,61 +26,67 @@ import Testing
         """))
     }
 
-    /// Runs `calls` at once, each `stagger` after the previous one starts; their results in order.
-    static func concurrently<T: Sendable>(_ calls: [@Sendable () throws -> T], stagger: Duration = .milliseconds(250)) -> [Result<T, Error>] {
-        let results = Collected<T>(), group = DispatchGroup()
-        for (index, call) in calls.enumerated() {
-            group.enter()
-            Thread {
-                let result = Result { try call() }
-                results.lock.withLock { results.values[index] = result }
-                group.leave()
-            }.start()
-            Thread.sleep(forTimeInterval: Double(stagger.components.attoseconds) / 1e18 + Double(stagger.components.seconds))
-        }
-        group.wait()
-        return calls.indices.map { results.values[$0]! }
-    }
+    /// A call on a thread of its own; `answer` waits for it.
+    final class Request: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<RunnerHTTPClient.Answer, Error>?
 
-    final class Collected<T>: @unchecked Sendable {
-        let lock = NSLock()
-        var values: [Int: Result<T, Error>] = [:]
+        init(_ url: String, method: String = "GET", body: Data? = nil) {
+            Thread { [self] in
+                let answer = Result { try RunnerHTTPClient.send(method, url, body: body) }
+                lock.withLock { result = answer }
+            }.start()
+        }
+
+        var isAnswered: Bool { lock.withLock { result != nil } }
+
+        func answer() throws -> RunnerHTTPClient.Answer {
+            #expect(Eventually.holds { isAnswered })
+            return try lock.withLock { try result!.get() }
+        }
     }
 
     @Test func throttlesInvokeAPICallsBeyondReservedConcurrencyWithLambdasTooManyRequests() throws {
-        let runner = LocalRunner(template: try Self.template(reserved: 2), environmentFile: EnvironmentFile(),
-                                 executablesDirectory: try Self.sleeperFolder(seconds: 1.5), log: LambdaLog { _ in })
+        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let runner = LocalRunner(template: try Self.template(reserved: 2), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+                                 log: lines.log, timekeeper: .manual())
         let emulator = LambdaInvokeEmulator(runner: runner)
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
         let url = "http://127.0.0.1:\(try server.start())/2015-03-31/functions/Sleeper/invocations"
         defer { server.stop(); runner.shutdown() }
-        let call: @Sendable () throws -> (RunnerHTTPClient.Answer, Duration) = {
-            let started = ContinuousClock.now
-            let answer = try RunnerHTTPClient.send("POST", url, body: Data("{}".utf8))
-            return (answer, ContinuousClock.now - started)
-        }
-        let answers = try Self.concurrently([call, call, call]).map { try $0.get() }
-        #expect(answers.map(\.0.status) == [200, 200, 429])
-        let throttled = answers[2]
-        #expect(throttled.0.headers["x-amzn-errortype"] == "TooManyRequestsException")
-        #expect(throttled.0.body == #"{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#)
-        #expect(throttled.1 < .seconds(1), "a throttle is immediate, not a wait: \(throttled.1)")
-        #expect(try call().0.status == 200, "capacity is back once the others ended")
+        let running = [Request(url, method: "POST", body: Data("{}".utf8)), Request(url, method: "POST", body: Data("{}".utf8))]
+        lines.waitFor("took 1", count: 2)  // each instance has its first event
+        // Both reserved invocations are running, so the third is throttled, without waiting.
+        let throttled = try RunnerHTTPClient.send("POST", url, body: Data("{}".utf8))
+        #expect(throttled.status == 429)
+        #expect(throttled.headers["x-amzn-errortype"] == "TooManyRequestsException")
+        #expect(throttled.body == #"{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#)
+        #expect(!running.contains { $0.isAnswered })
+        try TestRuntime.open(1, in: folder)
+        #expect(try running.map { try $0.answer().status } == [200, 200])
+        try TestRuntime.open(2, in: folder)
+        #expect(try RunnerHTTPClient.send("POST", url, body: Data("{}".utf8)).status == 200, "capacity is back once the others ended")
     }
 
     @Test func aThrottledRouteAnswersAPIGateways500() throws {
-        let (server, runner, base) = try StartAPITests.serve(try Self.template(reserved: 1), executables: try Self.sleeperFolder(seconds: 1.5))
+        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+                                 log: lines.log, timekeeper: .manual())
+        let (server, port) = try Self.startAPI(runner)
         defer { server.stop(); runner.shutdown() }
-        let call: @Sendable () throws -> RunnerHTTPClient.Answer = { try RunnerHTTPClient.send("GET", base + "/slow") }
-        let answers = try Self.concurrently([call, call]).map { try $0.get() }
-        #expect(answers.map(\.status) == [200, 500])
-        #expect(answers[1].body == #"{"message":"Internal Server Error"}"#)
+        let running = Request("http://127.0.0.1:\(port)/slow")
+        lines.waitFor("took 1")
+        let throttled = try RunnerHTTPClient.send("GET", "http://127.0.0.1:\(port)/slow")
+        #expect(throttled.status == 500)
+        #expect(throttled.body == #"{"message":"Internal Server Error"}"#)
+        try TestRuntime.open(1, in: folder)
+        #expect(try running.answer().status == 200)
     }
 
     @Test func reservedConcurrencyOfZeroThrottlesEveryInvocationWithoutStartingAnything() {
         let missing = URL(fileURLWithPath: "/nonexistent/\(UUID().uuidString)")
         let pool = InstancePool(definition: FunctionDefinition(logicalId: "Off", executable: missing, environment: [:], reservedConcurrency: 0),
-                                log: LambdaLog { _ in })
+                                log: LambdaLog { _ in }, timekeeper: .manual())
         #expect(pool.invoke([]) == .throttled)
     }
 
@@ -102,28 +104,33 @@ import Testing
     }
 
     @Test func givesUpAtTheIntegrationTimeoutWhetherQueuedOrRunning() throws {
-        let envFile = EnvironmentFile()
-        let runner = LocalRunner(template: try Self.template(timeoutInMillis: 1500), environmentFile: envFile,
-                                 executablesDirectory: try Self.sleeperFolder(seconds: 1.0), maximumInstances: 1, log: LambdaLog { _ in })
+        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines(), time = Timekeeper.manual()
+        let runner = LocalRunner(template: try Self.template(timeoutInMillis: 1500), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+                                 maximumInstances: 1, log: lines.log, timekeeper: time)
         let (server, port) = try Self.startAPI(runner)
         defer { server.stop(); runner.shutdown() }
-        let timed: @Sendable (String) -> @Sendable () throws -> (RunnerHTTPClient.Answer, Duration) = { path in {
-            let started = ContinuousClock.now
-            let answer = try RunnerHTTPClient.send("GET", "http://127.0.0.1:\(port)\(path)")
-            return (answer, ContinuousClock.now - started)
-        } }
-        // One instance: the first call runs 1 s; the second waits for it, then would need 1 s
-        // more, past its 1.5 s; the third (REST) likewise.
-        let answers = try Self.concurrently([timed("/slow"), timed("/slow"), timed("/rest")]).map { try $0.get() }
-        #expect(answers[0].0.status == 200)
-        #expect(answers[1].0.status == 503)
-        #expect(answers[1].0.body == #"{"message":"Service Unavailable"}"#)
-        #expect(answers[2].0.status == 504)
-        #expect(answers[2].0.body == #"{"message":"Endpoint request timed out"}"#)
-        for answer in answers[1...] {
-            #expect(answer.1 >= .milliseconds(1450) && answer.1 < .milliseconds(2400), "given up at 1.5 s: \(answer.1)")
-        }
-        Thread.sleep(forTimeInterval: 1.2)  // the abandoned invocations still run, as on Lambda
-        #expect(try timed("/slow")().0.status == 200, "they ended and the instance serves on")
+        let pool = try runner.pool(for: try #require(runner.template.function(named: "Sleeper")))
+        // One instance: the first call runs; the second (HTTP API) and third (REST API) wait for it.
+        let first = Request("http://127.0.0.1:\(port)/slow")
+        lines.waitFor("took 1")
+        let second = Request("http://127.0.0.1:\(port)/slow"), third = Request("http://127.0.0.1:\(port)/rest")
+        #expect(Eventually.holds { pool.waitingCount == 2 })
+        time.advance(by: .seconds(1))
+        try TestRuntime.open(1, in: folder)  // the first answers at 1 s, and the second runs
+        #expect(try first.answer().status == 200)
+        lines.waitFor("took 2")
+        #expect(!second.isAnswered && !third.isAnswered)
+        time.advance(by: .milliseconds(500))  // 1.5 s: the second is running, the third still waits
+        let running = try second.answer(), queued = try third.answer()
+        #expect(running.status == 503)
+        #expect(running.body == #"{"message":"Service Unavailable"}"#)
+        #expect(queued.status == 504)
+        #expect(queued.body == #"{"message":"Endpoint request timed out"}"#)
+        #expect(pool.waitingCount == 0, "the abandoned call left the queue")
+        try TestRuntime.open(2, in: folder)  // the abandoned invocation still runs to its end, as on Lambda
+        let next = Request("http://127.0.0.1:\(port)/slow")
+        lines.waitFor("took 3")
+        try TestRuntime.open(3, in: folder)
+        #expect(try next.answer().status == 200, "it ended, and the instance serves on")
     }
 }

@@ -12,7 +12,7 @@ enum RunnerHTTPClient {
     }
 
     static func send(_ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil) throws -> Answer {
-        var request = URLRequest(url: URL(string: url)!, timeoutInterval: 30)
+        var request = URLRequest(url: URL(string: url)!, timeoutInterval: 120)
         request.httpMethod = method
         request.httpBody = body
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

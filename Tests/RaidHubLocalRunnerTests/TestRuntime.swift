@@ -27,6 +27,32 @@ enum TestRuntime {
             """
     }
 
+    /// Python that waits until a file exists at `url`: a runtime's init or handler held until
+    /// the test says, so it controls the order of events without timing them.
+    static func waitForFile(_ url: URL) -> String {
+        "while not os.path.exists(\"\(url.path)\"):\n    time.sleep(0.005)"
+    }
+
+    /// A new folder holding `name`, a runtime that says `took N` for its Nth event and answers it
+    /// `{"statusCode":200}` only once the test opens its gate (`open(N, in:)`): the test knows
+    /// what the function has, and says when it answers.
+    static func gated(_ name: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try write("""
+            taken += 1
+            print(f"took {taken}", flush=True)
+            while not os.path.exists(os.path.join("\(folder.path)", f"go-{taken}")):
+                time.sleep(0.005)
+            """, beforeLoop: "taken = 0", to: folder.appendingPathComponent(name))
+        return folder
+    }
+
+    /// Lets a gated runtime answer its `event`th event.
+    static func open(_ event: Int, in folder: URL) throws {
+        try Data().write(to: folder.appendingPathComponent("go-\(event)"))
+    }
+
     /// Writes the runtime as an executable at `url`; returns `url`.
     @discardableResult
     static func write(_ handling: String, beforeLoop: String = "", to url: URL) throws -> URL {

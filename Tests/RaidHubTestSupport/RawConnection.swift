@@ -9,7 +9,7 @@ public final class RawConnection {
     /// The socket.
     public let descriptor: Int32
 
-    /// Connects to `host` (an IPv4 or IPv6 address) and `port`; reads time out after 10 s.
+    /// Connects to `host` (an IPv4 or IPv6 address) and `port`; reads give up after 60 s (a patience, not a bound: a busy machine never needs it).
     public init(host: String = "127.0.0.1", port: UInt16) throws {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -19,7 +19,7 @@ public final class RawConnection {
         defer { freeaddrinfo(info) }
         descriptor = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         guard connect(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
