@@ -54,8 +54,8 @@ for name, resource in template["Resources"].items():
         problems.append(f"{name}: the {target} stage is FROM {stages[target]}, not scratch")
 
 # SAM's translation: what API Gateway will be given, and what it may invoke.
-translated, _ = translate(path, {"SecretVersion": "0" * 32, "BungieClientId": "0"})
-problems += invoke_permission_problems(translated)
+translated, parameters = translate(path, {"SecretVersion": "0" * 32, "BungieClientId": "0"})
+problems += invoke_permission_problems(translated, parameters)
 for name, resource in translated["Resources"].items():
     if resource["Type"] != "AWS::ApiGatewayV2::Api":
         continue

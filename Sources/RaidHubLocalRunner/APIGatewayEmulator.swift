@@ -46,13 +46,15 @@ public struct APIGatewayEmulator: Sendable {
             runner.runnerLog.access(access)
             answer(response)
         }
-        if let cors = runner.template.cors, let preflight = cors.preflight(request) {
+        let template = runner.template
+        // The API the request is for: its route's, or, for a preflight, that of a route of its path.
+        let cors = template.cors(for: (routes.match(method: request.method, path: request.path) ?? routes.match(method: nil, path: request.path))?.0)
+        if let cors, let preflight = cors.preflight(request) {
             runner.runnerLog.debug("\(request.method) \(request.path): a CORS preflight, answered by the gateway from CorsConfiguration")
             var access = access
             access.route = "CORS preflight"
             return finish(preflight, access)
         }
-        let cors = runner.template.cors
         route(request, access) { response, access in
             finish(cors.map { $0.decorate(response, for: request) } ?? response, access)
         }
@@ -92,7 +94,7 @@ public struct APIGatewayEmulator: Sendable {
             // The integration timeout runs from the request's arrival, authorizer included.
             pool.invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
                         traceId: traceId, clientContext: nil, answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds)) { result in
-                guard let result else { return answer(GatewayResponse.integrationTimedOut(payloadVersion2: route.payloadVersion2), done) }
+                guard let result else { return answer(GatewayResponse.integrationTimedOut(httpAPI: route.isHTTPAPI), done) }
                 answer(GatewayResponse.from(result, payloadVersion2: route.payloadVersion2), done)
             }
         }

@@ -40,7 +40,7 @@ public struct CORSConfiguration: Sendable, Equatable {
         guard let node = values.chosen(written) else {
             throw TemplateError("\(apiId)'s CorsConfiguration depends on a condition local-runner cannot evaluate")
         }
-        if values.text(node) == "true" {
+        if values.bool(node) == true {
             self.init(allowOrigins: ["*"])
             return
         }
@@ -53,7 +53,7 @@ public struct CORSConfiguration: Sendable, Equatable {
         let list = { (key: String) in values.strings(node[key]) ?? [] }
         self.init(allowOrigins: list("AllowOrigins"), allowMethods: list("AllowMethods"), allowHeaders: list("AllowHeaders"),
                   exposeHeaders: list("ExposeHeaders"), maxAge: values.text(node["MaxAge"]).flatMap { Int($0) },
-                  allowCredentials: values.text(node["AllowCredentials"]) == "true")
+                  allowCredentials: values.bool(node["AllowCredentials"]) == true)
     }
 
     /// The gateway's answer to a preflight, nil when `request` is not one.

@@ -20,8 +20,8 @@ enum GatewayResponse {
 
     /// The integration timeout passed before the function answered: HTTP APIs give up with 503,
     /// REST APIs with 504.
-    static func integrationTimedOut(payloadVersion2: Bool) -> HTTPResponse {
-        payloadVersion2 ? .message(503, "Service Unavailable") : .message(504, "Endpoint request timed out")
+    static func integrationTimedOut(httpAPI: Bool) -> HTTPResponse {
+        httpAPI ? .message(503, "Service Unavailable") : .message(504, "Endpoint request timed out")
     }
 
     /// `{statusCode, headers, multiValueHeaders, cookies, body, isBase64Encoded}`; for payload 2.0,

@@ -58,17 +58,21 @@ public struct LambdaAuthorizer: Sendable, Equatable {
     static let defaultTTLSeconds = 300
 
     /// Reads one entry of an `HttpApi`'s `Auth.Authorizers`, whose `FunctionArn` the template
-    /// reader resolved to `functionId`.
-    init(name: String, apiId: String, _ node: YAMLNode, functionId: String, apiGatewayMayInvoke: Bool, values: TemplateValues) {
+    /// reader resolved to `functionId`; a `ReauthorizeEvery` outside API Gateway's 0 to 3600 is
+    /// refused, as at deploy.
+    init(name: String, apiId: String, _ node: YAMLNode, functionId: String, apiGatewayMayInvoke: Bool, values: TemplateValues, place: [[String]]) throws {
         let identity = node["Identity"]
         var sources: [IdentitySource] = []
         for (key, make) in [("Headers", IdentitySource.header), ("QueryStrings", IdentitySource.queryString),
                             ("StageVariables", IdentitySource.stageVariable), ("Context", IdentitySource.context)] {
             sources += (values.strings(identity?[key]) ?? []).map(make)
         }
+        let ttl = values.text(identity?["ReauthorizeEvery"])
+        if let ttl, Int(ttl).map({ !(0...3600).contains($0) }) ?? true {
+            throw TemplateError("\(apiId)'s authorizer \(name): ReauthorizeEvery must be 0 to 3600 seconds, not '\(ttl)'", at: place)
+        }
         self.init(name: name, apiId: apiId, functionId: functionId, identitySources: sources,
-                  reauthorizeEverySeconds: values.text(identity?["ReauthorizeEvery"]).flatMap { Int($0) } ?? Self.defaultTTLSeconds,
-                  apiGatewayMayInvoke: apiGatewayMayInvoke)
+                  reauthorizeEverySeconds: ttl.flatMap { Int($0) } ?? Self.defaultTTLSeconds, apiGatewayMayInvoke: apiGatewayMayInvoke)
     }
 
     /// The identity sources' values for a request, in order: nil when any is missing or empty.

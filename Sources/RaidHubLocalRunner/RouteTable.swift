@@ -4,10 +4,11 @@ struct RouteTable: Sendable {
     let routes: [SAMTemplate.Route]
 
     /// The route for a request, and its path parameters; the `$default` route when no other
-    /// matches, as HTTP APIs choose.
-    func match(method: String, path: String) -> (SAMTemplate.Route, [String: String])? {
+    /// matches, as HTTP APIs choose. Without a method, the first route of the path, whatever
+    /// its method (whose API a CORS preflight is for).
+    func match(method: String?, path: String) -> (SAMTemplate.Route, [String: String])? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        for route in routes where !route.isCatchAll && (route.method == method || route.method == "ANY") {
+        for route in routes where !route.isCatchAll && (method == nil || route.method == method || route.method == "ANY") {
             if let parameters = Self.parameters(route.path, Array(segments)) { return (route, parameters) }
         }
         return routes.first(where: \.isCatchAll).map { ($0, [:]) }

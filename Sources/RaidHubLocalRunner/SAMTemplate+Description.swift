@@ -11,7 +11,8 @@ extension SAMTemplate {
     /// (a value only a deploy knows is null), `logFormat` and `logLevel`, and `notRunnable`;
     /// `routes`: `api`, `method`, `path`, `payloadVersion`, `function`, `authorizer`,
     /// `timeoutInMillis`; `authorizers`: `api`, `name`, `function`, `identitySource`,
-    /// `ttlSeconds`, `simpleResponses`, `apiGatewayMayInvoke`; `cors`; and the start `notices`.
+    /// `ttlSeconds`, `simpleResponses`, `apiGatewayMayInvoke`; `cors` by API; and the start
+    /// `notices`.
     public var descriptionJSON: [UInt8] {
         var writer = JSONWriter(capacity: 4096)
         writer.openObject()
@@ -61,9 +62,9 @@ extension SAMTemplate {
             writer.closeObject()
         }
         writer.closeArray()
-        writer.key("cors")
-        if let cors {
-            writer.openObject()
+        writer.key("cors"); writer.openObject()
+        for (api, cors) in corsConfigurations.sorted(by: { $0.key < $1.key }) {
+            writer.key(api); writer.openObject()
             for (key, list) in [("allowOrigins", cors.allowOrigins), ("allowMethods", cors.allowMethods), ("allowHeaders", cors.allowHeaders),
                                 ("exposeHeaders", cors.exposeHeaders)] {
                 writer.key(key); writer.openArray(); list.forEach { writer.string($0) }; writer.closeArray()
@@ -71,9 +72,8 @@ extension SAMTemplate {
             writer.key("maxAge"); writer.optional(cors.maxAge)
             writer.key("allowCredentials"); writer.bool(cors.allowCredentials)
             writer.closeObject()
-        } else {
-            writer.null()
         }
+        writer.closeObject()
         writer.key("notices"); writer.openArray()
         notices.forEach { writer.string($0) }
         writer.closeArray()

@@ -4,8 +4,9 @@ import RaidHubYAML
 /// What CloudFormation would make of a property's intrinsic functions, as far as it can be known
 /// before a deploy: parameters (their defaults or `--parameter-overrides`), pseudo parameters,
 /// mappings and conditions, with `Ref`, `Fn::Sub`, `Fn::FindInMap`, `Fn::Join`, `Fn::If`,
-/// `Fn::Select` and `Fn::Split`, short form or long. What only a deploy knows (a resource's `Ref`
-/// or attribute, an export, a `{{resolve:...}}` reference) is `.unknown`, never a guess.
+/// `Fn::Select`, `Fn::Split` and `Fn::Base64`, short form or long. What only a deploy knows (a resource's `Ref`
+/// or attribute, an export, an SSM parameter, a `{{resolve:...}}` reference) is `.unknown`, never
+/// a guess.
 struct TemplateValues {
     /// A property's value.
     enum Value: Equatable {
@@ -16,13 +17,15 @@ struct TemplateValues {
         case unknown
     }
 
-    private let parameters: [String: Value]
+    private var symbols: [String: Value]
     private let mappings: YAMLNode?
     private let conditions: YAMLNode?
 
     /// The values of `root`'s parameters (defaults, then `overrides`) and its pseudo parameters.
-    /// A `CommaDelimitedList` or `List<...>` parameter is a list, as `Ref` gives it.
-    init(_ root: YAMLNode, overrides: [String: String], region: String, accountId: String) {
+    /// A `CommaDelimitedList` or `List<...>` parameter is a list, as `Ref` gives it; an SSM
+    /// parameter type's value is read from SSM at deploy, so it is unknown here. Refuses
+    /// conditions that refer to each other in a circle, as CloudFormation does.
+    init(_ root: YAMLNode, overrides: [String: String], region: String, accountId: String) throws {
         var values: [String: Value] = [
             "AWS::Region": .string(region), "AWS::AccountId": .string(accountId), "AWS::Partition": .string("aws"),
             "AWS::URLSuffix": .string("amazonaws.com"), "AWS::StackName": .string("local"), "AWS::NoValue": .noValue,
@@ -30,13 +33,26 @@ struct TemplateValues {
         for entry in root["Parameters"]?.entries ?? [] {
             guard let text = overrides[entry.key] ?? entry.value["Default"]?.text else { continue }
             let type = entry.value["Type"]?.text ?? "String"
-            values[entry.key] = type == "CommaDelimitedList" || type.hasPrefix("List<")
-                ? .list(text.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0).trimmingWhitespace) })
-                : .string(text)
+            if type.hasPrefix("AWS::SSM::Parameter::") {
+                values[entry.key] = .unknown
+            } else if type == "CommaDelimitedList" || type.hasPrefix("List<") {
+                values[entry.key] = .list(text.split(separator: ",", omittingEmptySubsequences: false).map { .string(String($0).trimmingWhitespace) })
+            } else {
+                values[entry.key] = .string(text)
+            }
         }
-        parameters = values
+        symbols = values
         mappings = root["Mappings"]
         conditions = root["Conditions"]
+        try refuseCircularConditions()
+    }
+
+    /// These values, with resources' `Ref` (and `Fn::GetAtt` of any attribute) standing for the
+    /// given texts: what a pattern that names resources (a permission's `SourceArn`) reads as.
+    func naming(_ resources: [String: String]) -> TemplateValues {
+        var named = self
+        for (id, text) in resources { named.symbols[id] = .string(text) }
+        return named
     }
 
     /// The value of `node`.
@@ -52,8 +68,8 @@ struct TemplateValues {
         }
     }
 
-    /// The node an `Fn::If` chooses (following nested ones), `node` itself when it is not one; nil
-    /// when a condition cannot be known.
+    /// The node an `Fn::If` chooses (following nested ones), `node` itself when it is not one;
+    /// nil when a condition cannot be known.
     func chosen(_ node: YAMLNode) -> YAMLNode? {
         guard case ("Fn::If", let argument)? = Self.intrinsic(node) else { return node }
         guard let operands = argument.items, operands.count == 3, let name = operands[0].text, let holds = condition(name) else { return nil }
@@ -64,6 +80,16 @@ struct TemplateValues {
     func text(_ node: YAMLNode?) -> String? {
         if case .string(let text) = value(node) { return text }
         return nil
+    }
+
+    /// `node` as a boolean, read as YAML 1.1 reads one (what SAM's parser, and CloudFormation's,
+    /// make of `true`, `True`, `yes`, `on`...); nil when absent or not a boolean.
+    func bool(_ node: YAMLNode?) -> Bool? {
+        switch text(node) {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": false
+        default: nil
+        }
     }
 
     /// The strings of a list (or one string as a list of one), nil when any is unknown.
@@ -101,11 +127,41 @@ struct TemplateValues {
         }
     }
 
+    /// A condition that refers back to itself, through others or directly, would never end:
+    /// CloudFormation refuses it ("Circular dependency"), and so does the runner.
+    private func refuseCircularConditions() throws {
+        let names = (conditions?.entries ?? []).map(\.key)
+        func referenced(_ node: YAMLNode) -> [String] {
+            if case ("Condition", let argument)? = Self.intrinsic(node) { return argument.text.map { [$0] } ?? [] }
+            switch node {
+            case .sequence(let items): return items.flatMap(referenced)
+            case .mapping(let entries): return entries.flatMap { referenced($0.value) }
+            case .tagged(_, let inner): return referenced(inner)
+            case .scalar: return []
+            }
+        }
+        var done = Set<String>()
+        func visit(_ name: String, _ path: [String]) throws {
+            guard !done.contains(name) else { return }
+            if let start = path.firstIndex(of: name) {
+                throw TemplateError("Conditions \((path[start...] + [name]).joined(separator: " -> ")) refer to each other in a circle, which CloudFormation refuses",
+                                    at: ["Conditions", name])
+            }
+            for next in referenced(conditions?[name] ?? .scalar(nil)) where names.contains(next) { try visit(next, path + [name]) }
+            done.insert(name)
+        }
+        for name in names { try visit(name, []) }
+    }
+
     private func evaluate(_ function: String, _ argument: YAMLNode) -> Value {
         let operands = argument.items ?? []
         switch function {
         case "Ref":
-            return argument.text.flatMap { parameters[$0] } ?? .unknown  // a resource's Ref is known only once deployed
+            return argument.text.flatMap { symbols[$0] } ?? .unknown  // a resource's Ref is known only once deployed
+        case "Fn::GetAtt":
+            // Known only for a resource standing for a text (`naming`), as a pattern reads it.
+            let target = argument.text.map { String($0.split(separator: ".", maxSplits: 1).first ?? "") } ?? operands.first?.text
+            return target.flatMap { symbols[$0] } ?? .unknown
         case "Fn::Sub":
             let (template, variables) = argument.text.map { ($0, [String: Value]()) }
                 ?? (operands.first?.text ?? "", Dictionary((operands.dropFirst().first?.entries ?? []).map { ($0.key, value($0.value)) }) { $1 })
@@ -114,7 +170,7 @@ struct TemplateValues {
             guard operands.count >= 3, case .string(let map) = value(operands[0]), case .string(let top) = value(operands[1]),
                   case .string(let second) = value(operands[2]), let found = mappings?[map]?[top]?[second]
             else { return .unknown }
-            return value(found)
+            return Self.literal(found)
         case "Fn::Join":
             guard operands.count == 2, case .string(let separator) = value(operands[0]), case .list(let items) = value(operands[1]) else { return .unknown }
             var parts: [String] = []
@@ -136,8 +192,20 @@ struct TemplateValues {
                   case .string(let text) = value(operands[1])
             else { return .unknown }
             return .list(text.components(separatedBy: separator).map(Value.string))
+        case "Fn::Base64":
+            guard case .string(let text) = value(argument) else { return .unknown }
+            return .string(Data(text.utf8).base64EncodedString())
         default:
-            return .unknown  // Fn::GetAtt, Fn::ImportValue, Fn::GetAZs, Fn::Base64, Fn::Cidr: known once deployed
+            return .unknown  // Fn::ImportValue, Fn::GetAZs, Fn::Cidr: known once deployed
+        }
+    }
+
+    /// A mapping's value: CloudFormation takes mappings as written, without intrinsics.
+    private static func literal(_ node: YAMLNode) -> Value {
+        switch node {
+        case .scalar(let text): .string(text ?? "")
+        case .sequence(let items): items.allSatisfy { $0.text != nil } ? .list(items.map { .string($0.text ?? "") }) : .unknown
+        case .mapping, .tagged: .unknown
         }
     }
 
@@ -156,7 +224,9 @@ struct TemplateValues {
                 result += "${" + name.dropFirst() + "}"
                 continue
             }
-            guard case .string(let text)? = variables[name] ?? parameters[name] else { return .unknown }
+            // `${Resource.Attribute}` stands for what `naming` gave the resource, like `Fn::GetAtt`.
+            let resource = name.contains(".") && !name.hasPrefix("AWS::") ? String(name.split(separator: ".", maxSplits: 1)[0]) : name
+            guard case .string(let text)? = variables[name] ?? symbols[name] ?? symbols[resource] else { return .unknown }
             result += text
         }
         return .string(result + rest)
@@ -180,5 +250,26 @@ extension String {
     /// Without leading and trailing spaces and tabs.
     var trimmingWhitespace: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+
+    /// Whether this matches `pattern`, where `*` stands for any run of characters and `?` for
+    /// one: how IAM's `ArnLike` compares a permission's `SourceArn`.
+    func matchesWildcards(_ pattern: String) -> Bool {
+        let text = Array(utf8), pattern = Array(pattern.utf8)
+        var (t, p) = (0, 0)
+        var star: (pattern: Int, text: Int)?
+        while t < text.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t] {
+                t += 1; p += 1
+            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                star = (p, t); p += 1
+            } else if let last = star {
+                p = last.pattern + 1; t = last.text + 1; star = (last.pattern, last.text + 1)
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
     }
 }

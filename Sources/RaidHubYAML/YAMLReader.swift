@@ -139,6 +139,9 @@ public struct YAMLReader {
     /// the lines below that are indented more than `parentIndent`.
     private mutating func readValue(_ text: Substring, line: YAMLLine, column: Int, parentIndent: Int) throws(YAMLError) -> YAMLNode {
         if text.hasPrefix("!!") { throw YAMLError("standard tags (!!) are not supported", line: line.number, column: column) }
+        if text.hasPrefix("&") || text.hasPrefix("*") {
+            throw YAMLError(text.hasPrefix("&") ? "anchors are not supported" : "aliases are not supported", line: line.number, column: column)
+        }
         if text.hasPrefix("!") {
             try descend(line: line.number, column: column)
             defer { depth -= 1 }

@@ -257,7 +257,7 @@ import Testing
         #expect(gate["identitySource"] as? [String] == ["$request.header.Authorization"])
         #expect(gate["ttlSeconds"] as? Int == 300)
         #expect(gate["apiGatewayMayInvoke"] as? Bool == true)
-        #expect((reading["cors"] as? [String: Any])?["allowOrigins"] as? [String] == ["http://localhost:5173"])
+        #expect(((reading["cors"] as? [String: Any])?["Api"] as? [String: Any])?["allowOrigins"] as? [String] == ["http://localhost:5173"])
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(".build").path), "nothing was built or run")
     }
 

@@ -182,6 +182,38 @@ import Testing
         #expect(other.status == 403)
     }
 
+    /// Each HTTP API answers with its own CORS: a preflight or an answer on an API without
+    /// CorsConfiguration gets no CORS header, though another API of the template has one.
+    @Test func answersEachAPIsOwnCORS() throws {
+        let folder = try TestRuntime.folder("echo", handling: "")
+        let template = try SAMTemplate(YAMLReader.read("""
+            Resources:
+              Public:
+                Type: AWS::Serverless::HttpApi
+                Properties: {CorsConfiguration: {AllowOrigins: [https://example.com], AllowMethods: [GET]}}
+              Internal:
+                Type: AWS::Serverless::HttpApi
+              Echo:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Events:
+                    Public: {Type: HttpApi, Properties: {ApiId: !Ref Public, Path: /public, Method: GET}}
+                    Internal: {Type: HttpApi, Properties: {ApiId: !Ref Internal, Path: /internal, Method: GET}}
+                Metadata: {DockerBuildArgs: {FUNCTION: echo}}
+            """))
+        let (server, runner, base) = try Self.serve(template, executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        let ask = ["Origin": "https://example.com", "Access-Control-Request-Method": "GET"]
+        let publicPreflight = try RunnerHTTPClient.send("OPTIONS", base + "/public", headers: ask)
+        #expect(publicPreflight.status == 204)
+        #expect(publicPreflight.headers["access-control-allow-origin"] == "https://example.com")
+        let internalPreflight = try RunnerHTTPClient.send("OPTIONS", base + "/internal", headers: ask)
+        #expect(internalPreflight.status == 404, "no OPTIONS route, and no CORS to answer it")
+        #expect(internalPreflight.headers["access-control-allow-origin"] == nil)
+        #expect(try RunnerHTTPClient.send("GET", base + "/public", headers: ["Origin": "https://example.com"]).headers["access-control-allow-origin"] == "https://example.com")
+        #expect(try RunnerHTTPClient.send("GET", base + "/internal", headers: ["Origin": "https://example.com"]).headers["access-control-allow-origin"] == nil)
+    }
+
     /// A browser's preflight is answered by the gateway from the template's CorsConfiguration,
     /// and answers to an allowed origin carry Access-Control-Allow-Origin.
     @Test func answersPreflightsAndAddsCORSHeadersFromTheTemplate() throws {
@@ -205,7 +237,7 @@ import Testing
         let notBrowser = try RunnerHTTPClient.send("POST", base + "/authorize/user", body: body)
         #expect(notBrowser.headers["access-control-allow-origin"] == nil)
         let shorthand = try SAMTemplate(YAMLReader.read("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration: true\n"))
-        #expect(shorthand.cors == CORSConfiguration(allowOrigins: ["*"]), "SAM's translator sets only the origins")
+        #expect(shorthand.corsConfigurations == ["Api": CORSConfiguration(allowOrigins: ["*"])], "SAM's translator sets only the origins")
     }
 
     /// The caller's trace id and client context reach the runtime as Lambda passes them; without

@@ -40,6 +40,8 @@ import Testing
         "23-authorizer-default-permissions.yaml": .success((3, ["GET /keyed -> Protected [KeyChecker]", "GET /protected -> Protected [Authorizer]"])),
         "24-cors-wildcard-with-credentials.yaml": .failure(Refusal(":10:7: Api's CorsConfiguration allows any origin ('*') with AllowCredentials: true")),
         "25-language-extensions-foreach.yaml": .success((1, ["GET /health -> Health"])),
+        "26-authorizer-permissions.yaml": .success((9, ["GET /hello -> Hello [Joined]"])),
+        "27-conditions-globals-and-apis.yaml": .success((1, ["GET /internal -> Main (1.0)", "GET /public -> Main", "GET /rest -> Main (1.0)"])),
     ]
 
     struct Refusal: Error {
@@ -84,8 +86,8 @@ import Testing
         let function = try #require(notes.function(named: "Notes"))
         #expect(function.timeoutSeconds == 12)
         #expect(function.environment == ["STAGE": "dev", "SHARED": "from-function", "TABLE": "notes"])
-        #expect(notes.cors?.allowOrigins == ["http://localhost:5173"])
-        #expect(notes.cors?.maxAge == 600)
+        #expect(notes.corsConfigurations["ServerlessHttpApi"]?.allowOrigins == ["http://localhost:5173"])
+        #expect(notes.corsConfigurations["ServerlessHttpApi"]?.maxAge == 600)
         let payments = try SAMTemplate.load(Self.folder.appendingPathComponent("21-globals-api-and-function.yaml"))
         let pay = try #require(payments.function(named: "Payments"))
         #expect((pay.timeoutSeconds, pay.memoryMB, pay.reservedConcurrency) == (20, 512, 3))
@@ -107,8 +109,8 @@ import Testing
         #expect(try notices("23-authorizer-default-permissions.yaml") == [])
         #expect(try notices("02-http-api-lambda-authorizer.yaml") == [], "a FunctionInvokeRole lets API Gateway invoke it")
         #expect(try notices("25-language-extensions-foreach.yaml") == [
-            "Resources.Fn::ForEach::Topics is an Fn::ForEach loop (the AWS::LanguageExtensions transform), which local-runner does not expand: "
-                + "the functions and routes it would make are not served",
+            "the template uses the AWS::LanguageExtensions transform, which local-runner does not apply: what its Fn::ForEach loops make is not "
+                + "served, and Fn::Length, Fn::ToJsonString and Fn::FindInMap defaults are not evaluated",
         ])
         #expect(try notices("12-sqs-worker.yaml").allSatisfy { $0.contains("Zip function") })
         #expect(try notices("08-rest-api.yaml").contains { $0.contains("RestApi's Cors (a REST API's CORS) is not emulated") })
@@ -134,6 +136,29 @@ import Testing
                 Type: AWS::Serverless::Function
             """))
         #expect(none.authorizers.first?.apiGatewayMayInvoke == false, "FunctionInvokeRole NONE is no role")
+        // Permissions written by hand, weighed as API Gateway weighs them (and SAM's translator agrees).
+        let handWritten = try SAMTemplate.load(Self.folder.appendingPathComponent("26-authorizer-permissions.yaml"))
+        #expect(handWritten.authorizers.filter(\.apiGatewayMayInvoke).map(\.name) == ["Defaults", "Joined", "Named", "Variables"])
+        let prod = try SAMTemplate.load(Self.folder.appendingPathComponent("26-authorizer-permissions.yaml"), parameterOverrides: ["Stage": "prod"])
+        #expect(prod.authorizers.first { $0.name == "NoRole" }?.apiGatewayMayInvoke == true, "its permission's Condition holds in prod")
+    }
+
+    /// Conditions decide which resources exist; long-form intrinsics are one value to Globals;
+    /// a value only a deploy knows stays unknown; each HTTP API keeps its own CORS.
+    @Test func readsConditionsGlobalsAndSeveralAPIsAsSAMDoes() throws {
+        let url = Self.folder.appendingPathComponent("27-conditions-globals-and-apis.yaml")
+        let dev = try SAMTemplate.load(url)
+        let main = try #require(dev.function(named: "Main"))
+        #expect((main.timeoutSeconds, main.memoryMB) == (512, 1024))
+        #expect(main.environment == ["SHARED": "from-globals", "STAGE": "dev-main", "TABLE": ""])
+        #expect(main.unresolvedVariables == ["TABLE"], "an SSM parameter's value is read at deploy")
+        #expect(dev.function(named: "ProdOnly") == nil)
+        #expect(Set(dev.corsConfigurations.keys) == ["Public"])
+        #expect(dev.routes.first { $0.path == "/internal" }.map { ($0.payloadVersion2, $0.isHTTPAPI, $0.integrationTimeoutMilliseconds) } ?? (true, false, 0) == (false, true, 30_000))
+        #expect(dev.notices == ["ServerlessRestApi's Cors (a REST API's CORS) is not emulated: its preflight OPTIONS requests reach the routes, which on AWS API Gateway answers itself"])
+        let prod = try SAMTemplate.load(url, parameterOverrides: ["Stage": "prod"])
+        #expect(prod.function(named: "ProdOnly") != nil)
+        #expect(prod.routes.contains { $0.path == "/prod" })
     }
 
     /// What cannot be resolved stops the runner with the file, line and column or the reason.
@@ -153,6 +178,14 @@ import Testing
          ":7:11: Api's authorizer L answers with IAM policies (AuthorizerPayloadFormatVersion 1.0, no EnableSimpleResponses: true)"),
         ("Parameters:\n  P: {Type: String, Default: x}\nConditions:\n  C: !Equals [!Ref P, x]\nResources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      CorsConfiguration:\n        AllowOrigins: !If [C, [a], [b]]\n",
          "Api's CorsConfiguration.AllowOrigins is an intrinsic function, which SAM takes for the whole CorsConfiguration"),
+        ("Conditions:\n  A: !Not [!Condition B]\n  B: {Condition: A}\nResources: {}\n", ":2:3: Conditions A -> B -> A refer to each other in a circle"),
+        ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Timeout: 9223372036854776\n", ":5:7: F's Timeout must be 1 to 900, not '9223372036854776'"),
+        ("Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        E: {Type: HttpApi, Properties: {Path: !Sub '/${AWS::Region}', Method: GET}}\n",
+         "F's event E: Path must be written out as a string"),
+        ("Resources:\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        EnableIamAuthorizer: true\n        DefaultAuthorizer: AWS_IAM\n",
+         "Api uses IAM authorization, which local-runner does not emulate"),
+        ("Resources:\n  P:\n    Type: AWS::Lambda::Permission\n    Properties: {FunctionName: !Sub '${}', Principal: apigateway.amazonaws.com}\n  Api:\n    Type: AWS::Serverless::HttpApi\n    Properties:\n      Auth:\n        Authorizers:\n          L: {FunctionArn: !Sub '${}'}\n",
+         "Api's authorizer L: FunctionArn does not name a function of the template"),
     ])
     func refusesWhatItCannotResolve(text: String, words: String) throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
