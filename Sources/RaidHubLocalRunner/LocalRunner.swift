@@ -87,6 +87,20 @@ public final class LocalRunner: @unchecked Sendable {
         }
     }
 
+    /// `--debug-port`: starts the debugged function's instance now, under lldb-server and stopped
+    /// until a debugger attaches, so one can attach before the first request; what to say about
+    /// it, nil without a debugger.
+    public func startDebuggedFunction() -> String? {
+        guard let debugger, let function = template.function(named: debugger.function) else { return nil }
+        do {
+            try pool(for: function).startInstance()
+        } catch {
+            return "\(function.logicalId): cannot start under \(debugger.path): \(error)"
+        }
+        return "\(function.logicalId) runs under lldb-server, stopped until a debugger attaches to 127.0.0.1:\(debugger.port) "
+            + "(in lldb: `gdb-remote \(debugger.port)`)"
+    }
+
     /// After `--watch` rebuilt the executables: every function replaces its instances on its
     /// next request, without waiting for its half-second look at the executable.
     func executablesRebuilt() {

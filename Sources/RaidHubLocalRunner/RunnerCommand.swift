@@ -185,6 +185,7 @@ public struct RunnerCommand {
             Console.error("  \(route.method) \(base)\(route.isCatchAll ? "/*" : route.path) -> \(route.functionId)\(route.authorizer.map { " (authorizer \($0.functionId))" } ?? "")\n")
         }
         if options.warmContainers == .eager { runner.startEveryFunction() }
+        if let waiting = runner.startDebuggedFunction() { Console.error("local-runner: \(waiting)\n") }
         return waitForShutdown(server, runner)
     }
 

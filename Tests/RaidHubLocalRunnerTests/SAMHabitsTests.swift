@@ -313,24 +313,26 @@ import Testing
             """
         try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
         let debugPort = try RunnerProcessTests.freePort(host: "127.0.0.1")
-        let (runner, port) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "-d", String(debugPort), "--debug-function", "Admin"])
+        let stderr = Pipe()
+        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr,
+                                                           arguments: ["start-api", "-p", "PORT", "-d", String(debugPort), "--debug-function", "Admin"])
         defer { if runner.isRunning { runner.terminate() } }
-        let client = try RawConnection(port: port)
-        client.setReadTimeout(milliseconds: 1500)
-        client.send("POST /admin HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
-        #expect(client.readResponse() == nil, "the function waits, stopped, for a debugger")
-        let debugger = try RawConnection(port: debugPort)
+        // Started at once, before any request, so a debugger can attach first.
+        var debugger: RawConnection?
+        #expect(Eventually.holds { debugger = try? RawConnection(port: debugPort); return debugger != nil }, "lldb-server listens before the first request")
         func packet(_ body: String) -> String { "$\(body)#" + String(format: "%02x", body.utf8.reduce(0) { ($0 + Int($1)) % 256 }) }
-        debugger.send(packet("QStartNoAckMode"))
-        debugger.setReadTimeout(milliseconds: 1000)
+        debugger?.send(packet("QStartNoAckMode"))
         var reply = ""
-        for _ in 0..<5 where !reply.contains("$OK") { reply += String(decoding: debugger.readSome(), as: UTF8.self) }
+        for _ in 0..<5 where !reply.contains("$OK") { reply += String(decoding: debugger?.readSome() ?? [], as: UTF8.self) }
         #expect(reply.contains("$OK"), "lldb-server's answer: \(reply)")
-        debugger.send("+" + packet("c"))  // continue
-        client.setReadTimeout(milliseconds: 10_000)
+        debugger?.send("+" + packet("c"))  // continue
+        let client = try RawConnection(port: port)
+        client.send("POST /admin HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
         let answer = client.readResponse()
         #expect(answer?.status == 400, "authorize-admin's own answer to {}: \(String(describing: answer))")
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 15))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("Admin runs under lldb-server, stopped until a debugger attaches to 127.0.0.1:\(debugPort)"))
     }
 }
