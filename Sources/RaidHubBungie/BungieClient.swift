@@ -4,15 +4,18 @@ import FoundationNetworking
 #endif
 import RaidHubAuth
 import RaidHubJSON
+import RaidHubTime
 
 /// Bungie.net's two calls for signing a player in: trade the OAuth code for an access token,
 /// then read the player's Destiny memberships with it.
 struct BungieClient: Sendable {
     let configuration: BungieConfiguration
     let transport: any BungieTransport
+    /// What each call's time left until its deadline is read from.
+    let clock: any WallClock
 
     /// `POST {base}/platform/app/oauth/token/`: the access token and the Bungie.net membership id.
-    func exchange(code: String, until deadline: Date) throws(BungieError) -> (accessToken: String, membershipId: MembershipId) {
+    func exchange(code: String, until deadline: UnixTime) throws(BungieError) -> (accessToken: String, membershipId: MembershipId) {
         var request = URLRequest(url: configuration.baseURL.appendingPathComponent("platform/app/oauth/token/"))
         request.httpMethod = "POST"
         request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
@@ -33,7 +36,7 @@ struct BungieClient: Sendable {
     }
 
     /// `GET {base}/Platform/User/GetMembershipsForCurrentUser/`: the Destiny membership ids.
-    func destinyMemberships(accessToken: String, until deadline: Date) throws(BungieError) -> [MembershipId] {
+    func destinyMemberships(accessToken: String, until deadline: UnixTime) throws(BungieError) -> [MembershipId] {
         var request = URLRequest(url: configuration.baseURL.appendingPathComponent("Platform/User/GetMembershipsForCurrentUser/"))
         request.setValue(configuration.apiKey.value, forHTTPHeaderField: "X-API-Key")
         request.setValue("Bearer \(accessToken)", forHTTPHeaderField: "Authorization")
@@ -58,10 +61,10 @@ struct BungieClient: Sendable {
 
     /// One call: throttling (HTTP 429, or `ThrottleSeconds` in Bungie's envelope) and server
     /// failures are recognised here; the body is read strictly, nil when it is not JSON.
-    private func call(_ request: URLRequest, until deadline: Date) throws(BungieError) -> (HTTPURLResponse, JSONObject?) {
+    private func call(_ request: URLRequest, until deadline: UnixTime) throws(BungieError) -> (HTTPURLResponse, JSONObject?) {
         let response: HTTPURLResponse
         let data: Data
-        switch transport.send(request, timeout: deadline.timeIntervalSinceNow) {
+        switch transport.send(request, timeout: Double(deadline.milliseconds - clock.now().milliseconds) / 1000) {
         case .success(let answer): (response, data) = answer
         case .failure(.timedOut): throw .service("TimedOut")
         case .failure(.failed): throw .service("Unreachable")

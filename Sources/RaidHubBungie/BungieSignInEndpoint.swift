@@ -7,23 +7,24 @@ import RaidHubTime
 /// token of the player Bungie says it is, so no shared client secret is involved.
 public struct BungieSignInEndpoint: Sendable {
     /// Time kept back from the invocation's deadline to mint and answer after Bungie's calls.
-    static let answerMarginSeconds: TimeInterval = 0.25
+    static let answerMarginMilliseconds: Int64 = 250
 
     private let client: BungieClient
     private let issuer: RaidHubTokenIssuer
     private let clock: any WallClock
 
-    /// An endpoint calling Bungie through `transport`.
+    /// An endpoint calling Bungie through `transport`, on `clock`'s time (what is left until the
+    /// deadline, the token's times).
     public init(bungie: BungieConfiguration, keys: JWTKeySet, transport: any BungieTransport, clock: any WallClock) {
-        client = BungieClient(configuration: bungie, transport: transport)
+        client = BungieClient(configuration: bungie, transport: transport, clock: clock)
         issuer = RaidHubTokenIssuer(keys: keys)
         self.clock = clock
     }
 
     /// The answer to a body, with Bungie's calls bounded by the invocation's deadline.
     public func respond(to body: [UInt8], deadlineMilliseconds: Int64) -> APIResponse {
-        let started = Date()
-        let deadline = Date(timeIntervalSince1970: Double(deadlineMilliseconds) / 1000 - Self.answerMarginSeconds)
+        let started = clock.now()
+        let deadline = UnixTime(milliseconds: deadlineMilliseconds - Self.answerMarginMilliseconds)
         var bungieStatus = "NotCalled"
         var response: APIResponse
         do throws(APIError) {
@@ -45,7 +46,7 @@ public struct BungieSignInEndpoint: Sendable {
         } catch {
             response = ResponseEnvelope.failure(error, minted: clock.now())
         }
-        response.logDetails = ["bungieStatus": bungieStatus, "bungieMs": String(Int(Date().timeIntervalSince(started) * 1000))]
+        response.logDetails = ["bungieStatus": bungieStatus, "bungieMs": String(clock.now().milliseconds - started.milliseconds)]
         return response
     }
 }

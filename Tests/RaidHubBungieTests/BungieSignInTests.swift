@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import RaidHubAuth
 import RaidHubBungie
 import RaidHubFunctions
@@ -107,20 +110,42 @@ import Testing
         #expect(try function.send(TestHTTPRequest(path: "/authorize/bungie", body: #"{"code":"c"}"#)).status == 502)
     }
 
-    @Test func givesUpAtTheInvocationsDeadline() throws {
-        let fake = try FakeBungie()
-        fake.membershipsAnswer.delaySeconds = 5
+    /// Bungie's calls get what is left of the invocation's time, less the margin kept to mint
+    /// and answer: on a clock stopped one second before the deadline, each call may take 750 ms;
+    /// a call that takes it all ends the sign-in as Bungie's failure, before Lambda's deadline.
+    @Test func boundsBungiesCallsByTheInvocationsDeadline() throws {
+        final class RecordingTransport: BungieTransport, @unchecked Sendable {
+            let lock = NSLock()
+            var timeouts: [TimeInterval] = []
+            func send(_ request: URLRequest, timeout: TimeInterval) -> Result<(HTTPURLResponse, Data), BungieTransportError> {
+                lock.withLock { timeouts.append(timeout) }
+                return .failure(.timedOut)
+            }
+        }
+        let now = UnixTime(milliseconds: 1_800_000_000_000)
+        let transport = RecordingTransport()
         let endpoint = BungieSignInEndpoint(
-            bungie: try BungieConfiguration(environment: environment(fake)), keys: try JWTKeySet(environment: ["JWT_SECRET": Self.jwtSecret]),
-            transport: URLSessionBungieTransport(), clock: SystemWallClock())
-        let started = Date()
-        let deadline = Int64((started.timeIntervalSince1970 + 1.0) * 1000)
-        let response = endpoint.respond(to: Array(#"{"code":"c"}"#.utf8), deadlineMilliseconds: deadline)
+            bungie: try BungieConfiguration(environment: environment(try FakeBungie())), keys: try JWTKeySet(environment: ["JWT_SECRET": Self.jwtSecret]),
+            transport: transport, clock: FixedWallClock(now))
+        let response = endpoint.respond(to: Array(#"{"code":"c"}"#.utf8), deadlineMilliseconds: now.milliseconds + 1000)
         #expect(response.status == 502)
         #expect(response.logDetails["bungieStatus"] == "TimedOut")
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(elapsed > 0.5, "waited for Bungie while there was time")
-        #expect(elapsed < 1.0, "answered before Lambda's deadline")
+        #expect(transport.lock.withLock { transport.timeouts } == [0.75])
+        let late = endpoint.respond(to: Array(#"{"code":"c"}"#.utf8), deadlineMilliseconds: now.milliseconds + 200)
+        #expect(late.status == 502, "no time left: not even a call")
+        #expect(transport.lock.withLock { transport.timeouts }.last == -0.05)
+    }
+
+    /// The URLSession transport gives up at its timeout: Bungie answering after 5 s is a
+    /// timeout for a call given half a second (what matters is the answer, not how long).
+    @Test func theTransportGivesUpAtItsTimeout() throws {
+        let fake = try FakeBungie()
+        fake.membershipsAnswer.delaySeconds = 5
+        fake.tokenAnswer.delaySeconds = 5
+        var request = URLRequest(url: URL(string: fake.baseURL + "/platform/app/oauth/token/")!)
+        request.httpMethod = "POST"
+        #expect(URLSessionBungieTransport().send(request, timeout: 0.5).isTimedOut)
+        #expect(URLSessionBungieTransport().send(request, timeout: 0).isTimedOut, "no time at all: not sent")
     }
 
     @Test func mintsATokenForAPlayerWithNoDestinyMembership() throws {
@@ -166,5 +191,11 @@ import Testing
         var dumped = ""
         dump(try BungieConfiguration(environment: self.environment(fake)), to: &dumped)
         #expect(!dumped.contains("SECRET"))
+    }
+}
+
+extension Result where Success == (HTTPURLResponse, Data), Failure == BungieTransportError {
+    fileprivate var isTimedOut: Bool {
+        if case .failure(.timedOut) = self { true } else { false }
     }
 }

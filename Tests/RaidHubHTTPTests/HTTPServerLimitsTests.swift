@@ -18,7 +18,19 @@ import Testing
     /// The server's own open connections on `port`, from /proc/net/tcp: established or closed
     /// by the client but not yet by the server (CLOSE_WAIT, a leaked descriptor).
     static func serverSideConnections(port: UInt16) -> Int {
-        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        // Read to its end with read(2): procfs gives no size, and a large table (hundreds of
+        // sockets of the suites running beside) must not read as empty.
+        let descriptor = open("/proc/net/tcp", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return -1 }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        let table = String(decoding: bytes, as: UTF8.self)
         let local = String(format: ":%04X", port)
         return table.split(separator: "\n").dropFirst().count { line in
             let fields = line.split(separator: " ")
@@ -43,38 +55,36 @@ import Testing
         let excess = try RawConnection(port: port)
         #expect(excess.isClosedByServer())
         held.removeLast()  // closes one: room for a new client
-        Thread.sleep(forTimeInterval: 0.2)
+        #expect(Eventually.holds { Self.serverSideConnections(port: port) == 3 }, "the server let the closed one go")
         let next = try RawConnection(port: port)
         next.send("GET /next HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(next.readResponse()?.body == "GET /next 0")
         held.removeAll()
         _ = consume next
         _ = consume excess
-        Thread.sleep(forTimeInterval: 0.3)
-        #expect(Self.serverSideConnections(port: port) == 0, "the server kept connections its clients closed")
+        #expect(Eventually.holds { Self.serverSideConnections(port: port) == 0 }, "the server kept connections its clients closed")
     }
 
-    /// The head deadline is overall: a byte a second does not keep a client in.
+    /// The head deadline is overall: a byte every 50 ms does not keep a client in. The 408
+    /// arrives while the client still sends, long before it would stop (a deadline reset by
+    /// each byte would wait for the end of its bytes).
     @Test func cutsOffASlowHeadAndASlowBodyAtTheirDeadlines() throws {
         let (server, port) = try Self.serve {
             $0.headTimeout = .milliseconds(300)
             $0.bodyTimeout = .milliseconds(300)
         }
         defer { server.stop() }
-        for (first, trickle) in [("GET / HTTP/1.1\r\nHo", "X"), ("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n", "b")] {
+        for (first, trickle) in [("GET / HTTP/1.1\r\nHo", "X"), ("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n", "b")] {
             let slow = try RawConnection(port: port)
             slow.send(first)
-            var answer: (status: Int, headers: [String: String], body: String)?
-            let time = Self.elapsed {
-                for _ in 0..<10 {
-                    slow.send(trickle)
-                    Thread.sleep(forTimeInterval: 0.05)
-                }
-                answer = slow.readResponse()
+            var sent = 0
+            while sent < 2_000, !slow.isReadable(within: 50) {
+                slow.send(trickle)
+                sent += 1
             }
-            #expect(answer?.status == 408)
+            #expect(sent < 2_000, "cut off while still sending")
+            #expect(slow.readResponse()?.status == 408)
             #expect(slow.isClosedByServer())
-            #expect(time < .seconds(2))
         }
     }
 
@@ -86,8 +96,8 @@ import Testing
         defer { server.stop() }
         let reader = try RawConnection(port: port)
         reader.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 1.0)  // not reading: the server's send times out
-        reader.setReadTimeout(milliseconds: 2000)
+        // Not reading: the server's send times out, and it closes its side.
+        #expect(Eventually.holds { Self.serverSideConnections(port: port) == 0 }, "the server still holds the unread answer")
         let received = reader.readAll()
         #expect(received.count < body.count, "the server gave up on the unread answer and closed")
         // Still serving others.
@@ -102,8 +112,8 @@ import Testing
         let connection = try RawConnection(port: port)
         connection.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(connection.readResponse()?.status == 200)
-        let time = Self.elapsed { #expect(connection.isClosedByServer()) }
-        #expect(time < .seconds(2))
+        // Closed by the 300 ms timeout: the default (75 s) would outlast the read's patience.
+        #expect(connection.isClosedByServer())
     }
 
     /// HEAD gets the GET head (Content-Length included) and no body, and the connection stays
@@ -139,19 +149,17 @@ import Testing
         ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "Transfer-Encoding in HTTP/1.0"),
     ])
     func answers400AtOnce(request: String, reason: String) throws {
-        let (server, port) = try Self.serve()
+        // At once: with a head deadline of ten minutes, an answer that waited for it would not
+        // come within the read's patience.
+        let (server, port) = try Self.serve { $0.headTimeout = .seconds(600) }
         defer { server.stop() }
         let connection = try RawConnection(port: port)
-        var answer: (status: Int, headers: [String: String], body: String)?
-        let time = Self.elapsed {
-            connection.send(request)
-            answer = connection.readResponse()
-        }
+        connection.send(request)
+        let answer = connection.readResponse()
         #expect(answer?.status == 400)
         #expect(answer?.body.contains(reason) == true, "\(answer?.body ?? "")")
         #expect(answer?.headers["connection"] == "close")
         #expect(connection.isClosedByServer())
-        #expect(time < .seconds(1))
     }
 
     @Test func closesAfterHTTP10UnlessKeepAliveWasAskedFor() throws {
@@ -176,22 +184,27 @@ import Testing
         #expect(connection.readResponse()?.body == "GET /after-blank 0")
     }
 
-    /// Many idle connections cost the loop nothing per request: a normal request is answered
-    /// at once beside them (the benchmark holds 2,000; this keeps 500).
+    /// Many idle connections cost the loop nothing per request: 20 requests beside 500 idle
+    /// connections take about as long as without them, in the same run (the benchmark holds
+    /// 2,000). A cost per idle connection and request would multiply it.
     @Test func servesPromptlyBesideHundredsOfIdleConnections() throws {
         let (server, port) = try Self.serve()
         defer { server.stop() }
-        let idle = try (0..<500).map { _ in try RawConnection(port: port) }
         let connection = try RawConnection(port: port)
-        var slowest = Duration.zero
-        for index in 0..<20 {
-            let time = Self.elapsed {
-                connection.send("GET /\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
-                #expect(connection.readResponse()?.body == "GET /\(index) 0")
-            }
-            slowest = max(slowest, time)
+        func twentyRequests() -> Duration {
+            (0..<5).map { _ in
+                Self.elapsed {
+                    for index in 0..<20 {
+                        connection.send("GET /\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+                        #expect(connection.readResponse()?.body == "GET /\(index) 0")
+                    }
+                }
+            }.min()!
         }
-        #expect(slowest < .milliseconds(100), "slowest answer beside 500 idle connections: \(slowest)")
+        let alone = twentyRequests()
+        let idle = try (0..<500).map { _ in try RawConnection(port: port) }
+        let beside = twentyRequests()
+        #expect(beside < alone * 5, "20 requests: \(alone) alone, \(beside) beside 500 idle connections")
         #expect(idle.count == 500)
     }
 
@@ -214,21 +227,24 @@ import Testing
         let client = try RawConnection(port: port)
         client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(client.readResponse()?.status == 200)
-        for _ in 0..<100 where watch.probe != nil { Thread.sleep(forTimeInterval: 0.01) }
-        #expect(watch.probe == nil, "an answered request's action (and its responder) still held")
+        #expect(Eventually.holds { watch.probe == nil }, "an answered request's action (and its responder) still held")
     }
 
     @Test func stopLetsARequestInFlightFinish() throws {
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
         let (server, port) = try Self.serve(handler: { _ in
-            Thread.sleep(forTimeInterval: 0.3)
+            started.signal()
+            release.wait()
             return HTTPResponse(status: 200, body: Array("late".utf8))
         })
         let busy = try RawConnection(port: port)
         busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         let idle = try RawConnection(port: port)
-        Thread.sleep(forTimeInterval: 0.1)
-        server.stop(grace: .seconds(5))
-        #expect(idle.isClosedByServer())
+        started.wait()  // the request is in flight
+        #expect(Eventually.holds { Self.serverSideConnections(port: port) == 2 }, "both connections accepted")
+        server.stop(grace: .seconds(600))
+        #expect(idle.isClosedByServer())  // the server is stopping
+        release.signal()
         let answer = busy.readResponse()
         #expect(answer?.body == "late")
         #expect(answer?.headers["connection"] == "close")

@@ -6,11 +6,11 @@ import Testing
 /// The `local-runner` process as a developer runs it: signals, exit statuses, the children it
 /// leaves (none), and closed output streams.
 @Suite(.serialized) struct RunnerProcessTests {
-    /// A folder holding a copy of local-runner, a template and five functions: `slow` answers
+    /// A folder holding a copy of local-runner, a template and six functions: `slow` answers
     /// after a second (a Python runtime), `stuck` takes its event's slot and never asks for it
     /// (`exec sleep`, so the instance is one process), `brief` answers after 50 ms, `echo` at
-    /// once, and `misconfigured` is authorize-user without its secrets: it reports an init
-    /// error and exits.
+    /// once, `held` once a file `go` exists in the folder, and `misconfigured` is authorize-user
+    /// without its secrets: it reports an init error and exits.
     static func workspace() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-process-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -21,9 +21,10 @@ import Testing
         try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("misconfigured"),
                                                    withDestinationURL: FunctionExecutable.directory.appendingPathComponent("authorize-user"))
         try TestRuntime.shell("exec sleep 120", to: folder.appendingPathComponent("stuck"))
+        try TestRuntime.write(TestRuntime.waitForFile(folder.appendingPathComponent("go")), to: folder.appendingPathComponent("held"))
         // Each function: the executable of its name, one HttpApi route, and its Timeout.
         let functions: [(name: String, method: String, timeout: Int)] = [
-            ("slow", "GET", 30), ("stuck", "GET", 120), ("brief", "GET", 30), ("echo", "GET", 30), ("misconfigured", "POST", 30),
+            ("slow", "GET", 30), ("stuck", "GET", 120), ("brief", "GET", 30), ("echo", "GET", 30), ("misconfigured", "POST", 30), ("held", "GET", 600),
         ]
         let template = "Resources:\n" + functions.map { function in
             """
@@ -57,6 +58,31 @@ import Testing
         }
         if process.isRunning { process.terminate() }
         throw POSIXError(.ETIMEDOUT)
+    }
+
+    /// What a runner writes to its stderr, read as it comes (a pipe nobody reads would stall it).
+    final class Said: @unchecked Sendable {
+        let pipe = Pipe()
+        private let lock = NSLock()
+        private var text = ""
+
+        init() {
+            let handle = pipe.fileHandleForReading
+            Thread { [self] in
+                while true {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { return }
+                    lock.withLock { text += String(decoding: chunk, as: UTF8.self) }
+                }
+            }.start()
+        }
+
+        var all: String { lock.withLock { text } }
+
+        /// Waits until the runner has said `words`.
+        func waitFor(_ words: String) {
+            #expect(Eventually.holds { all.contains(words) }, "the runner never said '\(words)': \(all)")
+        }
     }
 
     /// A port nothing listens on now, chosen by the kernel. A random one collided now and then
@@ -105,15 +131,14 @@ import Testing
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.4)  // the function has the event and is working on it
-        let instances = Self.children(of: runner.processIdentifier)
-        #expect(!instances.isEmpty)
+        var instances: [Int32] = []
+        #expect(Eventually.holds { instances = Self.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
         kill(runner.processIdentifier, SIGINT)
         let answer = client.readResponse()
         #expect(answer?.status == 200)
         #expect(answer?.body == "slow")
         #expect(answer?.headers["connection"] == "close")
-        #expect(Self.waitForExit(runner, seconds: 10))
+        #expect(Self.waitForExit(runner, seconds: 60))
         #expect(runner.terminationStatus == 130)
         for pid in instances { #expect(Self.isGone(pid), "instance \(pid) outlived the runner") }
     }
@@ -121,17 +146,18 @@ import Testing
     /// A second signal ends the grace period at once; busy instances are killed and reaped.
     @Test func aSecondSignalStopsAtOnceAndLeavesNoChildBehind() throws {
         let folder = try Self.workspace()
-        let (runner, port) = try Self.start(in: folder)
+        let said = Said()
+        let (runner, port) = try Self.start(in: folder, stderr: said.pipe)
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         client.send("GET /stuck HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.4)
-        let instances = Self.children(of: runner.processIdentifier)
-        #expect(!instances.isEmpty)
+        var instances: [Int32] = []
+        #expect(Eventually.holds { instances = Self.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
         kill(runner.processIdentifier, SIGTERM)
-        Thread.sleep(forTimeInterval: 0.3)
+        said.waitFor("local-runner: stopping; requests in flight have 10 s to finish")
         #expect(runner.isRunning, "still in its grace period")
         kill(runner.processIdentifier, SIGTERM)
+        // At once: well before the grace period (10 s) would have ended it.
         #expect(Self.waitForExit(runner, seconds: 5))
         #expect(runner.terminationStatus == 143)
         #expect(client.readResponse() == nil, "the unfinished request's connection is closed")
@@ -152,7 +178,7 @@ import Testing
         }
         #expect(runner.isRunning)
         kill(runner.processIdentifier, SIGINT)
-        #expect(Self.waitForExit(runner, seconds: 15))
+        #expect(Self.waitForExit(runner, seconds: 60))
         #expect(runner.terminationStatus == 130)
     }
 
@@ -166,14 +192,13 @@ import Testing
         defer { runner.terminate(); runner.waitUntilExit() }
         func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/task").count) ?? 0 }
         let callers = try (0..<300).map { _ in try RawConnection(port: port) }
-        for caller in callers { caller.send("GET /brief HTTP/1.1\r\nHost: t\r\n\r\n") }
-        Thread.sleep(forTimeInterval: 1)  // instances started, most callers still waiting
+        for caller in callers { caller.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n") }
+        // Four instances hold an event each until `go`; the other 296 callers wait meanwhile.
+        #expect(Eventually.holds { Self.children(of: runner.processIdentifier).count == 4 })
         let during = threads()
+        try Data().write(to: folder.appendingPathComponent("go"))
         var answered = 0
-        for caller in callers {
-            caller.setReadTimeout(milliseconds: 60_000)
-            if caller.readResponse()?.status == 200 { answered += 1 }
-        }
+        for caller in callers where caller.readResponse()?.status == 200 { answered += 1 }
         #expect(answered == 300)
         // The loop, the timekeeper, signal handling, and per instance its Runtime API loop, its
         // output reader and the worker that started it: about 20.
@@ -231,16 +256,17 @@ import Testing
             }
         }
         func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/fd").count) ?? 0 }
+        let quiet = { Eventually.holds { Self.children(of: runner.processIdentifier).isEmpty } }
         #expect(crashes(100) == 100)
-        Thread.sleep(forTimeInterval: 0.5)
+        #expect(quiet(), "every crashed instance reaped")
         let (memoryBefore, descriptorsBefore) = (Self.residentKiB(of: runner.processIdentifier), descriptors())
         #expect(crashes(600) == 600)
+        #expect(quiet(), "every crashed instance reaped")
         // The last instances may still be closing, and Foundation runs each exit's handler on a
         // thread of its own whose run loop holds three descriptors until the thread ends: a
         // few, never one per crash.
-        for _ in 0..<50 where descriptors() > descriptorsBefore { Thread.sleep(forTimeInterval: 0.1) }
-        let (memoryAfter, descriptorsAfter) = (Self.residentKiB(of: runner.processIdentifier), descriptors())
-        #expect(descriptorsAfter <= descriptorsBefore + 9, "descriptors \(descriptorsBefore) -> \(descriptorsAfter) over 600 crashed instances")
+        #expect(Eventually.holds { descriptors() <= descriptorsBefore + 9 }, "descriptors \(descriptorsBefore) -> \(descriptors()) over 600 crashed instances")
+        let memoryAfter = Self.residentKiB(of: runner.processIdentifier)
         #expect(memoryAfter - memoryBefore < 1_024, "RSS \(memoryBefore) -> \(memoryAfter) KiB over 600 crashed instances")
     }
 
@@ -269,8 +295,8 @@ import Testing
         let before = Self.residentKiB(of: runner.processIdentifier)
         #expect(burst() == 10)
         #expect(burst() == 10)
-        Thread.sleep(forTimeInterval: 0.5)
-        let after = Self.residentKiB(of: runner.processIdentifier)
-        #expect(after - before < 20 * 1024, "RSS \(before) -> \(after) KiB after 5 MB bodies")
+        // Given back once the requests are over: kept memory would never come down.
+        #expect(Eventually.holds { Self.residentKiB(of: runner.processIdentifier) - before < 20 * 1024 },
+                "RSS \(before) -> \(Self.residentKiB(of: runner.processIdentifier)) KiB after 5 MB bodies")
     }
 }

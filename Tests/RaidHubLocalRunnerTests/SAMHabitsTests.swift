@@ -130,7 +130,7 @@ import Testing
         client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(client.readResponse()?.status == 200)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
         let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.contains("is ignored: it steers Docker, and local-runner runs no containers"))
     }
@@ -149,7 +149,7 @@ import Testing
         client.send("OPTIONS /echo HTTP/1.1\r\nHost: t\r\nOrigin: http://localhost:5173\r\nAccess-Control-Request-Method: GET\r\n\r\n")
         #expect(client.readResponse()?.status == 204)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
         let lines = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
         let access = lines.filter { $0.hasPrefix("access ") }
         #expect(access.count == 4, "\(lines)")
@@ -187,7 +187,7 @@ import Testing
         for path in ["/.env", "/%2e%2e/template.yaml", "/../template.yaml", "/missing.js"] { #expect(get(path)?.status == 404, "\(path)") }
         #expect(get("/guarded")?.status == 200, "no authorizer, so no 401 for the missing header")
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
     }
 
     /// Where AWS could not serve, neither does the runner: a route whose authorizer API Gateway
@@ -216,7 +216,7 @@ import Testing
                 answers.append(client.readResponse())
             }
             kill(runner.processIdentifier, SIGINT)
-            #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+            #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
             #expect(answers[0]?.status == answers[1]?.status)
             return (answers[1]?.status, answers[1]?.body, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         }
@@ -272,7 +272,7 @@ import Testing
         client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(client.readResponse()?.status == 200)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
         let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let logged = try String(contentsOf: logFile, encoding: .utf8)
         #expect(logged.contains("START RequestId: ") && logged.contains("echo answering\n") && logged.contains("REPORT RequestId: "))
@@ -285,14 +285,9 @@ import Testing
         let folder = try Self.workspace()
         let (runner, _) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "--warm-containers", "EAGER"])
         defer { if runner.isRunning { runner.terminate() } }
-        var children: [Int32] = []
-        for _ in 0..<50 where children.count < 2 {
-            Thread.sleep(forTimeInterval: 0.1)
-            children = RunnerProcessTests.children(of: runner.processIdentifier)
-        }
-        #expect(children.count == 2, "Echo and Gate, started with no request")
+        #expect(Eventually.holds { RunnerProcessTests.children(of: runner.processIdentifier).count == 2 }, "Echo and Gate, started with no request")
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
     }
 
     /// `-d PORT --debug-function`: the function runs under lldb-server and answers only once a

@@ -166,8 +166,9 @@ import Testing
         """
         let lines = InstancePoolTests.Lines()
         let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
+        let time = Timekeeper.manual()
         let runner = LocalRunner(template: try SAMTemplate(YAMLReader.read(text)), environmentFile: envFile,
-                                 executablesDirectory: FunctionExecutable.directory, log: lines.log)
+                                 executablesDirectory: FunctionExecutable.directory, log: lines.log, timekeeper: time)
         let emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1")
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
         let base = "http://127.0.0.1:\(try server.start())"
@@ -180,6 +181,13 @@ import Testing
         #expect(lines.count("START") == starts)
         let other = try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": "Bearer not.a.token"])
         #expect(other.status == 403)
+        guard ttl > 0 else { return }
+        time.advance(by: .seconds(ttl) - .milliseconds(1))
+        #expect(try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": bearer]).status == 200)
+        #expect(lines.count("START") == starts + 2, "the 403's authorizer call, and this call's function: still cached")
+        time.advance(by: .milliseconds(1))
+        #expect(try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": bearer]).status == 200)
+        #expect(lines.count("START") == starts + 4, "expired after its TTL: the authorizer runs again")
     }
 
     /// Each HTTP API answers with its own CORS: a preflight or an answer on an API without

@@ -105,6 +105,6 @@ import Testing
         #expect(hello() == "two")
         #expect(runner.isRunning)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 10))
+        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
     }
 }

@@ -79,6 +79,12 @@ public final class RawConnection {
         }
     }
 
+    /// Whether something (data, or the end of the stream) can be read within `milliseconds`.
+    public func isReadable(within milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, milliseconds) > 0
+    }
+
     /// Whether the server has closed the connection (reads end of stream).
     public func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
