@@ -20,6 +20,10 @@ public struct HTTPRequestParser: Sendable {
     private var start = 0
     /// Where the head scan resumes.
     private var scanned = 0
+    /// Where the request line starts: after the empty lines before it, which are skipped but
+    /// count against the head's limit and deadline (a client sending only empty lines is
+    /// neither idle nor free).
+    private var lineStart = 0
     /// The current request's head, once it has arrived, with where its body starts.
     private var head: (value: HTTPRequestHead, byteCount: Int, bodyStart: Int)?
     private var chunked: ChunkedBody?
@@ -87,25 +91,29 @@ public struct HTTPRequestParser: Sendable {
         continueOwed = false
         start = end
         scanned = end
+        lineStart = end
         compact()
         return HTTPRequest(method: headValue.method, target: headValue.target, headers: headValue.fields, body: body, keepAlive: headValue.keepAlive)
     }
 
     /// Finds and parses the head: CRLF line ends only (a bare LF is refused at once, as nginx
-    /// does), one empty line before the request line ignored (RFC 9112 §2.2).
+    /// does); empty lines before the request line ignored (RFC 9112 §2.2), within the head's
+    /// limit.
     private mutating func readHead() throws(HTTPParseError) -> (value: HTTPRequestHead, byteCount: Int, bodyStart: Int)? {
-        while scanned == start, buffer.count - start >= 2, buffer[start] == 0x0D, buffer[start + 1] == 0x0A {
-            start += 2
-            scanned = start
+        lineStart = max(lineStart, start)
+        while scanned <= lineStart, buffer.count - lineStart >= 2, buffer[lineStart] == 0x0D, buffer[lineStart + 1] == 0x0A {
+            lineStart += 2
+            scanned = lineStart
+            if lineStart - start > maximumHeaderByteCount { throw .headersTooLarge(limit: maximumHeaderByteCount) }
         }
-        var index = max(scanned, start)
+        var index = max(scanned, lineStart)
         while index < buffer.count {
             if buffer[index] == 0x0A {
-                guard index > start, buffer[index - 1] == 0x0D else { throw .malformed("bare LF") }
-                if index - start >= 3, buffer[index - 2] == 0x0A, buffer[index - 3] == 0x0D {
+                guard index > lineStart, buffer[index - 1] == 0x0D else { throw .malformed("bare LF") }
+                if index - lineStart >= 3, buffer[index - 2] == 0x0A, buffer[index - 3] == 0x0D {
                     let byteCount = index + 1 - start
                     guard byteCount <= maximumHeaderByteCount else { throw .headersTooLarge(limit: maximumHeaderByteCount) }
-                    let value = try HTTPRequestHead(buffer[start..<(index - 3)])
+                    let value = try HTTPRequestHead(buffer[lineStart..<(index - 3)])
                     scanned = index + 1
                     return (value, byteCount, index + 1)
                 }
@@ -149,9 +157,11 @@ public struct HTTPRequestParser: Sendable {
             if buffer.capacity > 64 * 1024 { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
             start = 0
             scanned = 0
+            lineStart = 0
         } else if start > 64 * 1024, start * 2 > buffer.count {
             buffer.removeFirst(start)
             scanned -= start
+            lineStart -= start
             start = 0
         }
     }

@@ -23,10 +23,7 @@ public struct FakeBungieNet: Sendable {
         }
         switch (request.method, request.path) {
         case ("POST", "/platform/app/oauth/token/"):
-            let form = Dictionary(String(decoding: request.body, as: UTF8.self).split(separator: "&").map { pair -> (String, String) in
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-                return (parts[0], parts.count > 1 ? parts[1] : "")
-            }) { $1 }
+            let form = Dictionary(GatewayEvent.formFields(String(decoding: request.body, as: UTF8.self))) { $1 }
             guard request.header("authorization")?.hasPrefix("Basic ") == true, form["grant_type"] == "authorization_code", let code = form["code"], !code.isEmpty else {
                 return HTTPResponse(status: 400, headers: [json], body: Array(#"{"error":"invalid_request","error_description":"grant_type, code and client credentials are required"}"#.utf8))
             }

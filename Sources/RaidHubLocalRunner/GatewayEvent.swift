@@ -176,13 +176,20 @@ struct GatewayEvent {
     /// The query's parameters in order, each with its values, percent-decoded.
     private var queryParameters: [(String, [String])] {
         var values: [(String, [String])] = []
-        for pair in request.query.split(separator: "&") where !pair.isEmpty {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            let name = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(parts[1])) : ""
+        for (name, value) in Self.formFields(request.query) {
             if let index = values.firstIndex(where: { $0.0 == name }) { values[index].1.append(value) } else { values.append((name, [value])) }
         }
         return values
+    }
+
+    /// `a=1&b&=c` as name and value pairs, percent-decoded (`+` a space, as forms write it): any
+    /// text gives pairs, an empty name or value included (`?=` is the pair "" and "").
+    static func formFields(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
     }
 
     private func writeQuery(to writer: inout JSONWriter, multiValue: Bool) {

@@ -184,6 +184,29 @@ import Testing
         #expect(connection.readResponse()?.body == "GET /after-blank 0")
     }
 
+    /// A client that sends only empty lines is cut off: they count against the head's limit
+    /// and its deadline (they used to keep it neither idle nor complete, its bytes held until
+    /// the keep-alive sweep; one such client took a runner from 22 MB to a gigabyte).
+    @Test func cutsOffAClientSendingOnlyEmptyLines() throws {
+        let (server, port) = try Self.serve { $0.headTimeout = .milliseconds(300) }
+        defer { server.stop() }
+        // Fast, past the 16 KiB limit; slow, past the deadline.
+        for (burst, pause, expected): (Int, Int32, Int) in [(1024, 0, 431), (1, 20, 408)] {
+            let flood = try RawConnection(port: port)
+            var sent = 0
+            while sent < 100_000, !flood.isReadable(within: pause) {
+                flood.send(String(repeating: "\r\n", count: burst))
+                sent += 1
+            }
+            #expect(sent < 100_000, "cut off while still sending")
+            #expect(flood.readResponse()?.status == expected)
+            #expect(flood.isClosedByServer())
+        }
+        let fine = try RawConnection(port: port)
+        fine.send("\r\n\r\nGET /after HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(fine.readResponse()?.body == "GET /after 0", "a few empty lines before a request are still ignored")
+    }
+
     /// Many idle connections cost the loop nothing per request: 20 requests beside 500 idle
     /// connections take about as long as without them, in the same run (the benchmark holds
     /// 2,000). A cost per idle connection and request would multiply it.

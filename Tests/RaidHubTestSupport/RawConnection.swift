@@ -85,10 +85,12 @@ public final class RawConnection {
         return poll(&descriptor, 1, milliseconds) > 0
     }
 
-    /// Whether the server has closed the connection (reads end of stream).
+    /// Whether the server has closed the connection: the end of the stream, or a reset (a
+    /// server closing with bytes of ours unread resets the connection).
     public func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
-        return recv(descriptor, &byte, 1, 0) == 0
+        let count = recv(descriptor, &byte, 1, 0)
+        return count == 0 || count < 0 && errno == ECONNRESET
     }
 
     private func find(_ data: [UInt8], _ text: String) -> Int? {
