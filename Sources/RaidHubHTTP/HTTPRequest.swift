@@ -45,6 +45,14 @@ public struct HTTPField: Sendable, Equatable {
 }
 
 extension HTTPField {
+    /// Whether the field may go on the wire (RFC 9110 §5.1, §5.5): a name of token characters
+    /// and a value without CR, LF or NUL, which would end the field (or the head) early: a
+    /// value carrying `\r\nSet-Cookie: ...` must never reach a client as a second field.
+    public var isValid: Bool {
+        !name.isEmpty && name.utf8.allSatisfy(HTTPRequestHead.isTokenCharacter)
+            && !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+    }
+
     /// `bytes` without leading and trailing spaces and tabs, the optional white space (`OWS`) of
     /// RFC 9110 §5.6.3 around field values and list elements.
     static func trimmingOptionalWhiteSpace<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.SubSequence {

@@ -2,16 +2,20 @@
 /// (two small writes meet Nagle's algorithm and a delayed ACK: 40 ms each time).
 public enum HTTPResponseWriter {
     /// `HTTP/1.1 status reason`, the headers, `Content-Length`, and the body; without the body
-    /// when answering `HEAD` (RFC 9110 §9.3.2: the same head, no content).
+    /// when answering `HEAD` (RFC 9110 §9.3.2: the same head, no content). What may not go on the
+    /// wire never does, whoever built the response: a field that is not valid (a CR or LF in
+    /// its value would split the message) is left out, and a 1xx, 204 or 304 has no content
+    /// (RFC 9110 §15), so no body and no `Content-Length`.
     public static func serialize(status: Int, headers: [HTTPField], body: [UInt8], keepAlive: Bool, includeBody: Bool = true) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
-        for field in headers where !["content-length", "connection", "transfer-encoding"].contains(field.name.lowercased()) {
+        for field in headers where field.isValid && !["content-length", "connection", "transfer-encoding"].contains(field.name.lowercased()) {
             head += "\(field.name): \(field.value)\r\n"
         }
-        head += "Content-Length: \(body.count)\r\n"
+        let hasContent = !(100..<200).contains(status) && status != 204 && status != 304
+        if hasContent { head += "Content-Length: \(body.count)\r\n" }
         if !keepAlive { head += "Connection: close\r\n" }
         head += "\r\n"
-        return includeBody ? Array(head.utf8) + body : Array(head.utf8)
+        return includeBody && hasContent ? Array(head.utf8) + body : Array(head.utf8)
     }
 
     /// The standard reason phrase for the statuses this project answers with.
@@ -20,6 +24,7 @@ public enum HTTPResponseWriter {
         case 200: "OK"
         case 202: "Accepted"
         case 204: "No Content"
+        case 304: "Not Modified"
         case 400: "Bad Request"
         case 401: "Unauthorized"
         case 403: "Forbidden"

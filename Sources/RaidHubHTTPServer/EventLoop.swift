@@ -112,6 +112,9 @@ final class EventLoop: @unchecked Sendable {
         }
         for connection in Array(connections.values) { closeConnection(connection) }
         if listener >= 0 { close(listener) }
+        // No other thread may write to the eventfd once closed (its number may be reused):
+        // the server forgets it under its lock first.
+        server.loopEnded()
         close(epoll)
         close(wakeDescriptor)
         if reserve >= 0 { close(reserve) }
@@ -155,10 +158,16 @@ final class EventLoop: @unchecked Sendable {
         case .reading:
             readAvailable(connection)
         case .handling:
-            // The client went away while its request was being handled: give the work back
-            // (a parked request must not be answered to nobody) and close.
-            if flags & Self.hangUp != 0 {
+            if flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 || flags & EPOLLRDHUP.rawValue != 0 && connection.responder?.caresIfClientLeaves == true {
+                // The client went away while its request was being handled, and the work cares
+                // (a parked /next must not be answered to nobody): give it back and close.
                 closeConnection(connection)
+            } else if flags & EPOLLRDHUP.rawValue != 0 {
+                // A half-close (`shutdown(SHUT_WR)` after the request, as `nc -N` and some
+                // proxies do): the client can still read. Answered as nginx answers it, then
+                // closed; nothing more is read.
+                connection.keepAlive = false
+                setInterest(connection, 0)
             } else if flags & EPOLLIN.rawValue != 0 {
                 // A pipelined request: it waits in the socket, watched only for a hang-up, until
                 // this answer is written (level-triggered, it would otherwise wake us at once).
@@ -188,8 +197,7 @@ final class EventLoop: @unchecked Sendable {
         do {
             request = try connection.parser.next()
         } catch {
-            if case .bodyTooLarge = error, let line = connection.parser.pendingRequestLine { server.refusedBody?(line.method, line.target) }
-            answerAndClose(connection, HTTPResponse.message(error.status, error.description))
+            refuse(connection, HTTPResponse.message(error.status, error.description))
             return
         }
         guard let request else {
@@ -228,6 +236,13 @@ final class EventLoop: @unchecked Sendable {
         connection.phase = .writing
         connection.writeStarted = .now
         flush(connection)
+    }
+
+    /// Answers a request the server refuses itself, tells whoever listens, and closes.
+    private func refuse(_ connection: Connection, _ response: HTTPResponse) {
+        let line = connection.parser.pendingRequestLine
+        server.onRefusal?(HTTPServer.Refusal(status: response.status, method: line?.method, target: line?.target))
+        answerAndClose(connection, response)
     }
 
     private func answerAndClose(_ connection: Connection, _ response: HTTPResponse) {
@@ -270,7 +285,11 @@ final class EventLoop: @unchecked Sendable {
     private func closeConnection(_ connection: Connection) {
         guard connections[connection.descriptor] === connection else { return }
         connections[connection.descriptor] = nil
-        close(connection.descriptor)  // also removes it from the epoll set
+        // Out of the epoll set first: close() removes it only when no other process holds the
+        // socket, and a child spawned just now may (its late event would then close whichever
+        // new connection got this number).
+        watch(connection.descriptor, 0, operation: EPOLL_CTL_DEL)
+        close(connection.descriptor)
         // Unanswered, or answered but not written: whoever parked the request gets its work back.
         if connection.phase == .handling || connection.sent < connection.output.count { connection.responder?.clientWentAway() }
         connection.responder = nil
@@ -289,7 +308,7 @@ final class EventLoop: @unchecked Sendable {
                     let deadline = connection.parser.isReadingBody
                         ? (connection.bodyStarted ?? now) + limits.bodyTimeout
                         : (connection.requestStarted ?? now) + limits.headTimeout
-                    if now >= deadline { answerAndClose(connection, .message(408, "request not received in time")) }
+                    if now >= deadline { refuse(connection, .message(408, "request not received in time")) }
                 } else if now >= connection.idleSince + limits.keepAliveTimeout {
                     closeConnection(connection)
                 }

@@ -42,6 +42,11 @@ public final class HTTPResponder: Sendable {
         if runNow { action() }
     }
 
+    /// Whether the work behind the request cares that its client leaves before the answer
+    /// (it said so with `onClientGone`): then a half-close counts as leaving. A request without
+    /// such work is answered to a half-closed client, as nginx answers it.
+    var caresIfClientLeaves: Bool { state.withLock { $0.onClientGone != nil } }
+
     /// Called by the server once the answer is written: the client can no longer miss it, so
     /// `onClientGone`'s action (which may hold the responder itself) is let go.
     func answerWritten() {

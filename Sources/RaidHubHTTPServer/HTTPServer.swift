@@ -21,7 +21,9 @@ public final class HTTPServer: @unchecked Sendable {
     /// What one connection may take; the defaults follow nginx's where it has one.
     public struct Limits: Sendable {
         /// Open connections; one more is closed as soon as it is accepted (nginx: 512 per worker).
-        public var maximumConnections = 4096
+        /// At most half the process's descriptor limit, so idle clients never take the
+        /// descriptors an instance needs to start (1,024 is a common default).
+        public var maximumConnections = Limits.connectionsWithinDescriptorLimit()
         /// Request line and headers, and the trailers of a chunked body (nginx: 8-32 KiB).
         public var maximumHeaderByteCount = 16 * 1024
         /// A body after de-chunking (Lambda's 6 MB payload limit).
@@ -39,6 +41,22 @@ public final class HTTPServer: @unchecked Sendable {
 
         /// The defaults.
         public init() {}
+
+        /// 4,096, or half the descriptor limit (`RLIMIT_NOFILE`'s soft value) when that is less.
+        static func connectionsWithinDescriptorLimit() -> Int {
+            var limit = rlimit()
+            guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return 4096 }
+            return min(4096, max(16, Int(limit.rlim_cur) / 2))
+        }
+    }
+
+    /// Raises the process's descriptor limit to its hard limit, as servers do at start (the
+    /// soft limit is often 1,024): call it before making servers, whose connection caps follow it.
+    public static func raiseDescriptorLimit() {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
     }
 
     enum Work: Sendable {
@@ -51,8 +69,19 @@ public final class HTTPServer: @unchecked Sendable {
     let limits: Limits
     private let work: Work
     let workers: WorkerPool
-    /// Told of requests refused for their body's size (see the deferred initialiser).
-    let refusedBody: (@Sendable (_ method: String, _ target: String) -> Void)?
+    /// Told of each request the server answers itself, without a handler (see `Refusal`).
+    let onRefusal: (@Sendable (Refusal) -> Void)?
+
+    /// A request the server answered itself: a malformed or oversized one (400, 413, 431...), or
+    /// one too slow to arrive (408). Its method and target when its head had arrived.
+    public struct Refusal: Sendable {
+        /// The status answered.
+        public let status: Int
+        /// The request's method, when its head was read.
+        public let method: String?
+        /// The request's target, when its head was read.
+        public let target: String?
+    }
     private let control = Mutex(Control())
     private let stopped = DispatchSemaphore(value: 0)
 
@@ -73,29 +102,31 @@ public final class HTTPServer: @unchecked Sendable {
         var running = false
     }
 
-    /// A server answering with a blocking `handler` on `host:port` (port 0 picks a free one).
-    public init(host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(), handler: @escaping Handler) {
+    /// A server answering with a blocking `handler` on `host:port` (port 0 picks a free one);
+    /// `onRefusal` hears of each request the server answers itself.
+    public init(host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(), onRefusal: (@Sendable (Refusal) -> Void)? = nil,
+                handler: @escaping Handler) {
         self.host = host
         self.requestedPort = port
         self.limits = limits
         self.work = .blocking(handler)
         self.workers = WorkerPool(limit: limits.maximumWorkers)
-        self.refusedBody = nil
+        self.onRefusal = onRefusal
     }
 
     /// A server answering with a deferred `handler` on `host:port` (port 0 picks a free one);
-    /// `refusedBody` hears of each request whose body was refused as too large (the server
-    /// answers it 413 and closes), with its method and target.
+    /// `onRefusal` hears of each request the server answers itself (a body refused as too
+    /// large is answered 413, and its connection closed).
     public init(
         host: String = "127.0.0.1", port: UInt16, limits: Limits = Limits(),
-        refusedBody: (@Sendable (_ method: String, _ target: String) -> Void)? = nil, deferredHandler: @escaping DeferredHandler
+        onRefusal: (@Sendable (Refusal) -> Void)? = nil, deferredHandler: @escaping DeferredHandler
     ) {
         self.host = host
         self.requestedPort = port
         self.limits = limits
         self.work = .deferred(deferredHandler)
         self.workers = WorkerPool(limit: 0)
-        self.refusedBody = refusedBody
+        self.onRefusal = onRefusal
     }
 
     /// A server with the default limits but these sizes and an idle timeout, as before the loop.
@@ -131,10 +162,6 @@ public final class HTTPServer: @unchecked Sendable {
         let thread = Thread { [self] in
             clinux_name_this_thread(name)  // for /proc, perf and debuggers
             loop.run()
-            control.withLock {
-                $0.running = false
-                $0.wake = -1
-            }
             workers.stop()
             stopped.signal()
         }
@@ -148,12 +175,12 @@ public final class HTTPServer: @unchecked Sendable {
     /// Returns at once; `waitUntilStopped` waits for the loop to end. Calling it again can only
     /// bring the end closer.
     public func stop(grace: Duration = .seconds(10)) {
-        let wake = control.withLock { control -> Int32 in
+        control.withLock { control in
             let deadline = ContinuousClock.now + grace
             control.stopRequested = min(control.stopRequested ?? deadline, deadline)  // a second stop may shorten the grace
-            return control.running ? control.wake : -1
+            // Written under the lock: the loop forgets the descriptor under it before closing it.
+            if control.running, control.wake >= 0 { Self.wake(control.wake) }
         }
-        if wake >= 0 { Self.wake(wake) }
     }
 
     /// Waits until the loop has closed every connection after `stop`.
@@ -183,11 +210,20 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func complete(_ completion: Completion) {
-        let wake = control.withLock { control -> Int32 in
+        control.withLock { control in
             control.completions.append(completion)
-            return control.wake
+            // Written under the lock, so never to a descriptor the loop has closed (and the
+            // process perhaps reused): a non-blocking eventfd write, no wait.
+            if control.wake >= 0 { Self.wake(control.wake) }
         }
-        if wake >= 0 { Self.wake(wake) }
+    }
+
+    /// The loop is over: no one may wake it, its eventfd about to close.
+    func loopEnded() {
+        control.withLock {
+            $0.running = false
+            $0.wake = -1
+        }
     }
 
     /// The answers finished since the last call, and the stop deadline if one was asked for.

@@ -10,11 +10,22 @@ public struct JSONParser {
     /// Objects with more members than this check duplicates with a set instead of a scan.
     private static let linearDuplicateScanLimit = 64
 
+    /// What a key that an object repeats means.
+    public enum DuplicateKeys: Sendable {
+        /// An error: the default, for anything that authorizes or validates.
+        case refuse
+        /// The last one's value, as most readers take it: for reading what another system
+        /// accepts as it does (a function's answer, which API Gateway reads that way).
+        case lastWins
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    private let duplicateKeys: DuplicateKeys
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, duplicateKeys: DuplicateKeys = .refuse) {
         self.bytes = bytes
+        self.duplicateKeys = duplicateKeys
     }
 
     /// Parses `document`, which must hold exactly one JSON value (surrounding white space allowed).
@@ -40,8 +51,13 @@ public struct JSONParser {
         return try (result ?? Array(document).withUnsafeBufferPointer { parse(buffer: $0) }).get()
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
-        var parser = JSONParser(bytes: buffer)
+    /// Parses `document` as `parse(_:)` does, a repeated key meaning what `duplicateKeys` says.
+    public static func parse(_ document: [UInt8], duplicateKeys: DuplicateKeys) throws(JSONParseError) -> JSONValue {
+        try document.withUnsafeBufferPointer { parse(buffer: $0, duplicateKeys: duplicateKeys) }.get()
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, duplicateKeys: DuplicateKeys = .refuse) -> Result<JSONValue, JSONParseError> {
+        var parser = JSONParser(bytes: buffer, duplicateKeys: duplicateKeys)
         return Result { () throws(JSONParseError) in try parser.parseDocument() }
     }
 
@@ -113,6 +129,8 @@ public struct JSONParser {
         var members: [JSONObject.Member] = []
         var keyHashes: [UInt64] = []
         var seenKeys: Set<String> = []
+        /// Where each key is among `members`, built at the first repeat (`.lastWins` only).
+        var positions: [String: Int] = [:]
         if consume(UInt8(ascii: "}")) { return JSONObject(members: members) }
         repeat {
             skipWhitespace()
@@ -120,13 +138,21 @@ public struct JSONParser {
             guard bytes[index] == UInt8(ascii: "\"") else { throw error(.unexpectedCharacter) }
             let keyOffset = index
             let (key, hash) = try parseKey()
-            if isDuplicate(key, hash: hash, in: members, hashes: &keyHashes, seenKeys: &seenKeys) {
+            let repeated = isDuplicate(key, hash: hash, in: members, hashes: &keyHashes, seenKeys: &seenKeys)
+            if repeated, duplicateKeys == .refuse {
                 throw JSONParseError(reason: .duplicateKey, offset: keyOffset, path: [.key(key)])
             }
             try expect(UInt8(ascii: ":"))
             let value: JSONValue
             do { value = try parseValue(depth: depth) } catch { throw error.nested(in: .key(key)) }
-            members.append(JSONObject.Member(key: key, value: value))
+            if repeated {
+                // Found through the positions of earlier keys: a repeat costs no scan.
+                if positions.isEmpty { positions = Dictionary(members.enumerated().map { ($1.key, $0) }) { $1 } }
+                if let earlier = positions[key] { members[earlier] = JSONObject.Member(key: key, value: value) }
+            } else {
+                if !positions.isEmpty { positions[key] = members.count }
+                members.append(JSONObject.Member(key: key, value: value))
+            }
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
         return JSONObject(members: members)

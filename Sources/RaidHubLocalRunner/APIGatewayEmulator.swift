@@ -95,7 +95,7 @@ public struct APIGatewayEmulator: Sendable {
             pool.invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
                         traceId: traceId, clientContext: nil, answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds)) { result in
                 guard let result else { return answer(GatewayResponse.integrationTimedOut(httpAPI: route.isHTTPAPI), done) }
-                answer(GatewayResponse.from(result, payloadVersion2: route.payloadVersion2), done)
+                answer(GatewayResponse.from(result, route: route), done)
             }
         }
         guard authorizersEnabled, let authorizer = route.authorizer else { return invoke(nil) }

@@ -44,7 +44,9 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         limits.maximumBodyByteCount = Self.maximumResponseByteCount
         limits.keepAliveTimeout = .seconds(24 * 3600)  // a runtime between invocations is not idle
         limits.maximumConnections = 16
-        let server = HTTPServer(port: 0, limits: limits, refusedBody: { [self] method, target in refusedResponse(method, target) }) { [self] request, responder in
+        let server = HTTPServer(port: 0, limits: limits, onRefusal: { [self] refusal in
+            if refusal.status == 413, let method = refusal.method, let target = refusal.target { refusedResponse(method, target) }
+        }) { [self] request, responder in
             handle(request, responder)
         }
         let port = try server.start()

@@ -25,8 +25,15 @@ final class FunctionInstance: @unchecked Sendable {
         self.timekeeper = timekeeper
         launchedAt = timekeeper.now
         executableStamp = ExecutableStamp(definition.executable.path)
+        // The output pipe first: if it cannot be made, nothing else is left behind (a Runtime
+        // API started before it stayed for the life of the runner).
+        output = try FunctionOutput(log: log)
         runtimeAPI = EmulatedRuntimeAPI(functionARN: definition.functionARN, timekeeper: timekeeper)
-        let address = try runtimeAPI.start()
+        let address: String
+        do { address = try runtimeAPI.start() } catch {
+            output.started()  // closes the write end, and the reader ends with the pipe
+            throw error
+        }
         process = Process()
         if let debugger = definition.debugger {
             // lldb-server starts the function stopped, and runs it when a debugger says so.
@@ -36,7 +43,6 @@ final class FunctionInstance: @unchecked Sendable {
             process.executableURL = definition.executable
         }
         process.environment = definition.instanceEnvironment(runtimeAPI: address)
-        output = try FunctionOutput(log: log)
         process.standardOutput = output.writeHandle
         process.standardError = output.writeHandle
         process.standardInput = FileHandle.nullDevice
@@ -82,6 +88,9 @@ final class FunctionInstance: @unchecked Sendable {
         let duration: Duration
         /// The init phase, on a cold start.
         let initDuration: Duration?
+        /// A warm instance's process was gone before its runtime asked for the event: the call
+        /// may go to a new instance, as Lambda gives it a fresh runtime (a "suppressed init").
+        var neverDelivered = false
     }
 
     /// Runs one invocation without holding a thread: `completion` gets its outcome on the thread
@@ -106,7 +115,10 @@ final class FunctionInstance: @unchecked Sendable {
             finish(result)
             let firstNext = runtimeAPI.firstNextAt
             let handedOut = cold ? max(enqueued, firstNext ?? enqueued) : enqueued
-            completion(Outcome(result: result, duration: timekeeper.now - handedOut, initDuration: cold ? firstNext.map { $0 - launchedAt } : nil))
+            var outcome = Outcome(result: result, duration: timekeeper.now - handedOut, initDuration: cold ? firstNext.map { $0 - launchedAt } : nil)
+            // A warm runtime gone before asking for the event: it ended after its last answer.
+            if case .crashed = result, !cold, !invocation.wasHandedOut { outcome.neverDelivered = true }
+            completion(outcome)
         }
         let expire: @Sendable () -> Void = { [self] in timeOut(invocation) }
         if cold {

@@ -39,10 +39,15 @@ final class FunctionOutput: @unchecked Sendable {
     }
 
     /// Copies what the function has written so far, so it is in the log before the runner's
-    /// END line: the functions write their lines before posting their answer.
+    /// END line: the functions write their lines before posting their answer. At most a pipe's
+    /// worth and a little more: a function that writes without pause must not hold the end of
+    /// its invocation (on the thread that ends every pool's invocations) for ever.
     func flush() {
-        lock.withLock { _ = drain() }
+        lock.withLock { _ = drain(atMost: Self.flushLimit) }
     }
+
+    /// What one `flush` copies at most.
+    private static let flushLimit = 1 << 20
 
     /// Also keeps what the function writes from now on in `tail` (nil: stops keeping it).
     func keep(in tail: LogTail?) {
@@ -67,10 +72,12 @@ final class FunctionOutput: @unchecked Sendable {
     /// How long the reader waits before looking at the pipe again, in microseconds.
     private static let batching: UInt32 = 20_000
 
-    /// Reads everything available (the caller holds the lock); true at the end of the output.
-    private func drain() -> Bool {
+    /// Reads what is available, up to `limit` bytes (the caller holds the lock); true at the end
+    /// of the output.
+    private func drain(atMost limit: Int = .max) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65_536) { buffer in
-            while true {
+            var copied = 0
+            while copied < limit {
                 let count = read(readEnd, buffer.baseAddress, buffer.count)
                 if count < 0, errno == EINTR { continue }
                 if count < 0 { return errno != EAGAIN }
@@ -78,7 +85,9 @@ final class FunctionOutput: @unchecked Sendable {
                 let chunk = UnsafeBufferPointer(rebasing: buffer[0..<count])
                 log.raw(chunk)
                 capture?.append(chunk)
+                copied += count
             }
+            return false
         }
     }
 }

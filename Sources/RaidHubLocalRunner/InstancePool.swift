@@ -24,6 +24,8 @@ public final class InstancePool: @unchecked Sendable {
     private var admitted = 0
     /// Requests waiting for an instance, oldest first; a released instance goes to the oldest.
     private var waiters: [InvocationRequest] = []
+    /// The bytes of the events waiting in `waiters`.
+    private var waitingBytes = 0
     /// Every live instance, busy or idle, so shutdown can stop them all.
     private var instances: [ObjectIdentifier: FunctionInstance] = [:]
     private var stopped = false
@@ -87,6 +89,12 @@ public final class InstancePool: @unchecked Sendable {
     /// its end unseen, as on Lambda).
     public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
                        tail: LogTail? = nil, completion: @escaping @Sendable (InvocationResult?) -> Void) {
+        guard event.count <= InvocationResult.requestByteLimit else {
+            log.line("\(definition.logicalId): the event is \(event.count) bytes, over Lambda's limit of \(InvocationResult.requestByteLimit): "
+                + "refused before any instance saw it, as Lambda refuses it")
+            completion(.requestTooLarge(byteCount: event.count))
+            return
+        }
         guard admit() else {
             log.line("\(definition.logicalId): throttled: its ReservedConcurrentExecutions (\(definition.reservedConcurrency ?? 0)) are all in use")
             completion(.throttled)
@@ -99,7 +107,7 @@ public final class InstancePool: @unchecked Sendable {
             }
         }
         let modified = currentStamp()
-        enum Decision { case granted(Grant), queued, stopped }
+        enum Decision { case granted(Grant), queued, full, stopped }
         let decision = lock.withLock { () -> Decision in
             if stopped { return .stopped }
             if waiters.isEmpty {
@@ -109,14 +117,33 @@ public final class InstancePool: @unchecked Sendable {
                     return .granted(.start)
                 }
             }
+            guard waiters.count < Self.maximumWaiting, waitingBytes + event.count <= Self.maximumWaitingBytes else { return .full }
             waiters.append(call)
+            waitingBytes += event.count
             return .queued
         }
         switch decision {
         case .granted(let grant): granted(grant, to: call, stamp: modified)
         case .queued: break
+        case .full:
+            leave()
+            log.line("\(definition.logicalId): throttled: \(Self.maximumWaiting) calls or \(Self.maximumWaitingBytes >> 20) MiB of events already wait for its instances")
+            call.answer(.queueFull)
         case .stopped: refuse(call)
         }
+    }
+
+    /// The most calls that wait for a function's instances; more are throttled (Lambda's 429).
+    static let maximumWaiting = 1_000
+    /// The most event bytes that wait for a function's instances: what queued calls may hold.
+    static let maximumWaitingBytes = 64 << 20
+
+    /// The oldest waiting call, out of the queue (the caller holds the lock).
+    private func dequeueOldest() -> InvocationRequest? {
+        guard !waiters.isEmpty else { return nil }
+        let call = waiters.removeFirst()
+        waitingBytes -= call.event.count
+        return call
     }
 
     /// Starts `call` on what it was granted: at once on a warm instance; on a worker when an
@@ -182,15 +209,35 @@ public final class InstancePool: @unchecked Sendable {
         }
     }
 
-    /// Lambda's START line; the function's output is kept in the call's tail from here on.
+    /// Lambda's START line (once, a retry on a new instance says nothing more); the function's
+    /// output is kept in the call's tail from here on.
     private func begin(_ call: InvocationRequest, on instance: FunctionInstance) {
-        say(["START RequestId: \(call.requestId) Version: $LATEST"], call)
+        if !call.retried { say(["START RequestId: \(call.requestId) Version: $LATEST"], call) }
         instance.output.keep(in: call.tail)
     }
 
     /// Lambda's END and REPORT lines, the instance back to the pool, the caller answered.
     private func end(_ call: InvocationRequest, on instance: FunctionInstance, _ outcome: FunctionInstance.Outcome) {
         let result = outcome.result
+        if outcome.neverDelivered, !call.retried {
+            // Its runtime exited before asking for the event (one that ends after each answer):
+            // the call goes to a new instance in the same slot, as Lambda starts a new runtime.
+            call.retried = true
+            runnerLog.debug("\(definition.logicalId): the instance exited before taking the event; starting another for it")
+            forget(instance)
+            instance.terminate()
+            workers.submit { [self] in
+                do {
+                    run(call, on: try launch())
+                } catch {
+                    passOn(.start)
+                    leave()
+                    log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
+                    call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
+                }
+            }
+            return
+        }
         instance.output.flush()
         instance.output.keep(in: nil)
         var lines: [String] = []
@@ -237,7 +284,7 @@ public final class InstancePool: @unchecked Sendable {
     public func shutdown() {
         let (stopping, waiting) = lock.withLock { () -> ([FunctionInstance], [InvocationRequest]) in
             stopped = true
-            defer { idle.removeAll(); instances.removeAll(); waiters.removeAll() }
+            defer { idle.removeAll(); instances.removeAll(); waiters.removeAll(); waitingBytes = 0 }
             return (Array(instances.values), waiters)
         }
         waiting.forEach(refuse)
@@ -264,6 +311,7 @@ public final class InstancePool: @unchecked Sendable {
         lock.withLock {
             guard let index = waiters.firstIndex(where: { $0 === call }) else { return false }
             waiters.remove(at: index)
+            waitingBytes -= call.event.count
             return true
         }
     }
@@ -284,7 +332,7 @@ public final class InstancePool: @unchecked Sendable {
     /// keeps the instance warm, or frees the slot.
     private func passOn(_ grant: Grant) {
         let woken: InvocationRequest? = lock.withLock {
-            if !stopped, !waiters.isEmpty { return waiters.removeFirst() }
+            if !stopped, let oldest = dequeueOldest() { return oldest }
             if case .reuse(let instance) = grant, !stopped { idle.append(instance) } else { running -= 1 }
             return nil
         }
@@ -335,7 +383,7 @@ extension InvocationResult {
     var keepsInstance: Bool {
         switch self {
         case .response, .functionError: true
-        case .initError, .crashed, .timedOut, .throttled: false
+        case .initError, .crashed, .timedOut, .throttled, .queueFull, .requestTooLarge: false
         }
     }
 }

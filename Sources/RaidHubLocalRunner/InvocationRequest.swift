@@ -18,6 +18,8 @@ final class InvocationRequest: @unchecked Sendable {
     private var started = false
     /// The caller's deadline, cancelled once it is answered; set before the request is queued.
     var deadline: Timekeeper.Alarm?
+    /// Whether it went to a new instance already, its first one gone before taking it.
+    var retried = false
 
     init(event: [UInt8], traceId: String?, clientContext: String?, tail: LogTail?, reply: @escaping @Sendable (InvocationResult?) -> Void) {
         self.event = event

@@ -12,6 +12,23 @@ public enum InvocationResult: Sendable, Equatable {
     case timedOut(seconds: Int)
     /// Not run: the function's reserved concurrency was all in use (Lambda's 429).
     case throttled
+    /// Not run: more calls wait for this function than the runner keeps (the account's
+    /// concurrency, on Lambda: a 429 too).
+    case queueFull
+    /// Not run: the event is over Lambda's limit for a request, refused before any function
+    /// sees it (Lambda's 413); the instances stay warm.
+    case requestTooLarge(byteCount: Int)
+
+    /// Lambda's limit on a synchronous invocation's request (event), in bytes.
+    public static let requestByteLimit = 6_291_456
+
+    /// Whether Lambda refused the invoke itself: no function ran.
+    public var isRefusal: Bool {
+        switch self {
+        case .throttled, .queueFull, .requestTooLarge: true
+        default: false
+        }
+    }
 
     /// The JSON a caller of the Lambda Invoke API gets for a failure (Lambda's own shapes).
     public var errorPayload: [UInt8]? {
@@ -26,6 +43,19 @@ public enum InvocationResult: Sendable, Equatable {
         case .throttled:
             // The body of Lambda's TooManyRequestsException.
             Array(#"{"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#.utf8)
+        case .queueFull:
+            Array(#"{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#.utf8)
+        case .requestTooLarge:
+            Array(#"{"Type":"User","message":"Request must be smaller than \#(Self.requestByteLimit) bytes for the InvokeFunction operation"}"#.utf8)
+        }
+    }
+
+    /// For a refusal, the Invoke API's status and `X-Amzn-ErrorType`.
+    var refusal: (status: Int, errorType: String)? {
+        switch self {
+        case .throttled, .queueFull: (429, "TooManyRequestsException")
+        case .requestTooLarge: (413, "RequestEntityTooLargeException")
+        default: nil
         }
     }
 }

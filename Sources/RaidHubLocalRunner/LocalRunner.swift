@@ -9,9 +9,11 @@ public final class LocalRunner: @unchecked Sendable {
     private let executablesDirectory: URL
     private let maximumInstances: Int?
     private let log: LambdaLog
+    /// The region the runner emulates (`--region`, else us-east-1): in ARNs and `AWS_REGION`.
+    public var region: String { regionOverride ?? "us-east-1" }
     /// The access and `--debug` lines.
     public let runnerLog: RunnerLog
-    private let region: String?
+    private let regionOverride: String?
     private let debugger: FunctionDefinition.Debugger?
     /// The runner's time: every pool's deadlines and durations, the gateway's too.
     public let timekeeper: Timekeeper
@@ -25,7 +27,7 @@ public final class LocalRunner: @unchecked Sendable {
                 maximumInstances: Int? = nil, log: LambdaLog = .standardError, runnerLog: RunnerLog = .silent,
                 region: String? = nil, debugger: FunctionDefinition.Debugger? = nil, timekeeper: Timekeeper = Timekeeper()) {
         self.timekeeper = timekeeper
-        self.region = region
+        self.regionOverride = region
         self.debugger = debugger
         self.template = template
         self.environmentFile = environmentFile
@@ -51,7 +53,7 @@ public final class LocalRunner: @unchecked Sendable {
                 timeoutSeconds: function.timeoutSeconds, memoryMB: function.memoryMB,
                 maximumInstances: maximumInstances ?? function.reservedConcurrency ?? 4, reservedConcurrency: function.reservedConcurrency,
                 loggingVariables: function.loggingVariables)
-            if let region { definition.region = region }
+            if let regionOverride { definition.region = regionOverride }
             if let debugger, template.function(named: debugger.function)?.logicalId == function.logicalId {
                 // One debugger port: one instance; a paused breakpoint must not end as a timeout.
                 definition.debugger = debugger
@@ -77,6 +79,18 @@ public final class LocalRunner: @unchecked Sendable {
             throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
         }
         return try pool(for: function).invoke(event, traceId: traceId, clientContext: clientContext, tail: tail)
+    }
+
+    /// Invokes the function named `name` without blocking: `completion` gets how it ended (the
+    /// Invoke API's `Event` invocations, which hold no thread while they wait or run).
+    public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, completion: @escaping @Sendable (InvocationResult) -> Void) throws {
+        guard let function = template.function(named: name) else {
+            throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
+        }
+        let pool = try pool(for: function)
+        pool.invoke(event, traceId: traceId, clientContext: nil, answerBy: nil) { result in
+            completion(result ?? .timedOut(seconds: pool.definition.timeoutSeconds))
+        }
     }
 
     /// `--warm-containers EAGER`: starts one instance of every runnable function now, as SAM

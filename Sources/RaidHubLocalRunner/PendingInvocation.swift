@@ -38,6 +38,10 @@ final class PendingInvocation: @unchecked Sendable {
         }
     }
 
+    /// Whether a `/next` was ever given the event: a runtime that exits before asking for it
+    /// (one ending after its last answer) never saw it.
+    var wasHandedOut: Bool { lock.withLock { deadline != nil } }
+
     /// Records how it ended; false when it had already ended (a second answer is refused).
     @discardableResult
     func complete(_ outcome: InvocationResult) -> Bool {

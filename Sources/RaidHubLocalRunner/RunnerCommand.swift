@@ -20,6 +20,7 @@ public struct RunnerCommand {
     /// Runs the command line; returns the exit status (0 ok, 1 failure or function error, 2 usage).
     public static func main(_ arguments: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)  // a client or a reader that goes away must never end the runner
+        HTTPServer.raiseDescriptorLimit()  // before any server: their connection caps follow it
         // Bodies and events of a megabyte or more get pages of their own, given back when freed.
         // glibc's default raises this threshold after the first large free, and then keeps
         // large buffers in its heap for good: twenty 5 MB requests at once left the runner at
@@ -174,9 +175,16 @@ public struct RunnerCommand {
         handler: (String) -> Answering
     ) throws -> Int32 {
         let authority = options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"
+        // A request the server answers itself (malformed, too large, too slow) gets its access
+        // line like any other.
+        let refused: @Sendable (HTTPServer.Refusal) -> Void = { [runnerLog = runner.runnerLog] refusal in
+            let path = refusal.target.map { String($0.split(separator: "?", maxSplits: 1).first ?? "") } ?? "-"
+            runnerLog.access(RunnerLog.Access(method: refusal.method ?? "-", path: path, route: nil, function: nil, status: refusal.status,
+                                              duration: .zero, requestId: LocalIdentifier.uuid()))
+        }
         let server = switch handler(authority) {
-        case .blocking(let handler): HTTPServer(host: options.host, port: port, handler: handler)
-        case .deferred(let handler): HTTPServer(host: options.host, port: port, deferredHandler: handler)
+        case .blocking(let handler): HTTPServer(host: options.host, port: port, onRefusal: refused, handler: handler)
+        case .deferred(let handler): HTTPServer(host: options.host, port: port, onRefusal: refused, deferredHandler: handler)
         }
         let bound = try server.start()
         let base = "http://" + (options.host.contains(":") ? "[\(options.host)]" : options.host) + ":\(bound)"

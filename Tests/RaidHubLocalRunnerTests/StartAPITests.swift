@@ -123,7 +123,7 @@ import Testing
         #expect(slow.body == #"{"message":"Endpoint request timed out"}"#)
         let crash = try RunnerHTTPClient.send("GET", base + "/crash")
         #expect(crash.status == 502)
-        #expect(crash.body == #"{"message":"Internal Server Error"}"#)
+        #expect(crash.body == #"{"message":"Internal server error"}"#, "a REST API's wording")
         #expect(try RunnerHTTPClient.send("POST", base + "/init", body: Data("{}".utf8)).status == 502)
         #expect(try RunnerHTTPClient.send("GET", base + "/slow").status == 504, "a fresh instance after the timeout")
     }
