@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 runner=""
-trap '[ -z "$runner" ] || { kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null; }; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap '[ -z "$runner" ] || { kill -INT "$runner" 2>/dev/null; wait "$runner" 2>/dev/null || true; }; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 lldb=(lldb)
 if ! lldb --version >/dev/null 2>&1; then
   wanted=$(ldd "$(command -v lldb)" | sed -n 's/.*libpython\([0-9.]*\)\.so.* not found.*/\1/p' | head -1)
