@@ -1,48 +1,31 @@
 import Foundation
 import RaidHubHTTP
+import RaidHubHTTPServer
 import RaidHubJSON
 
 /// `start-lambda`: the Lambda Invoke API, `POST /2015-03-31/functions/{name}/invocations`, so
 /// SDKs and the AWS CLI can invoke the local functions.
 public struct LambdaInvokeEmulator: Sendable {
     private let runner: LocalRunner
-    private let events = AsyncEvents()
+    private let events: AsyncInvocationQueue
 
     /// An Invoke API over `runner`'s functions.
     public init(runner: LocalRunner) {
         self.runner = runner
+        self.events = AsyncInvocationQueue(runner: runner)
+    }
+
+    /// The limits `start-lambda` serves with: bodies up to 8 MiB are read, so one over Lambda's
+    /// 6 MB request limit gets Lambda's own answer (413, `RequestEntityTooLargeException`) and
+    /// not the server's bare 413; larger bodies still meet the server's.
+    public static var serverLimits: HTTPServer.Limits {
+        var limits = HTTPServer.Limits()
+        limits.maximumBodyByteCount = 8 << 20
+        return limits
     }
 
     /// Lambda's limit on an `Event` invocation's payload (1 MB since October 2025).
     static let eventByteLimit = 1_048_576
-
-    /// `Event` invocations accepted and not yet ended: Lambda queues them; here the queue holds
-    /// at most `limit` of them and `byteLimit` of their payloads, and no thread each.
-    final class AsyncEvents: @unchecked Sendable {
-        static let limit = 1_000
-        static let byteLimit = 64 << 20
-        private let lock = NSLock()
-        private var count = 0
-        private var bytes = 0
-
-        /// Takes room for an event of `size` bytes; false when the queue is full.
-        func admit(_ size: Int) -> Bool {
-            lock.withLock {
-                guard count < Self.limit, bytes + size <= Self.byteLimit else { return false }
-                count += 1
-                bytes += size
-                return true
-            }
-        }
-
-        /// Gives back the room of an event of `size` bytes that ended.
-        func release(_ size: Int) {
-            lock.withLock {
-                count -= 1
-                bytes -= size
-            }
-        }
-    }
 
     /// The answer to one Invoke API call.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
@@ -52,7 +35,7 @@ public struct LambdaInvokeEmulator: Sendable {
         }
         let given = String(parts[2]).removingPercentEncoding ?? String(parts[2])
         let name = Self.functionName(given)
-        guard runner.template.function(named: name) != nil else {
+        guard let function = runner.template.function(named: name) else {
             // What SDKs turn into ResourceNotFoundException: the type in X-Amzn-ErrorType. The
             // name the caller gave is written as JSON text, whatever it holds.
             var writer = JSONWriter()
@@ -82,14 +65,13 @@ public struct LambdaInvokeEmulator: Sendable {
                 return Self.refusal(413, "RequestEntityTooLargeException",
                                     #"{"Type":"User","message":"\#(event.count) byte payload is too large for the Event invocation type (limit \#(Self.eventByteLimit) bytes)"}"#)
             }
-            guard events.admit(event.count) else {
-                return Self.refusal(429, "TooManyRequestsException", #"{"Reason":"CallerRateLimitExceeded","Type":"User","message":"Rate exceeded"}"#)
-            }
             do {
-                try runner.invoke(name, event: event, traceId: traceId) { [events] _ in events.release(event.count) }
+                _ = try runner.pool(for: function)  // one that cannot start is said now, not after a 202
             } catch {
-                events.release(event.count)
                 return .message(500, "\(error)")
+            }
+            guard events.accept(event, for: function, traceId: traceId) else {
+                return Self.refusal(429, "TooManyRequestsException", #"{"Reason":"CallerRateLimitExceeded","Type":"User","message":"Rate exceeded"}"#)
             }
             return HTTPResponse(status: 202)
         default:

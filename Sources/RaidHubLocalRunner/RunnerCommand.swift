@@ -55,7 +55,7 @@ public struct RunnerCommand {
                 }
             case .startLambda:
                 let runner = try makeRunner(options)
-                return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda") { _ in .blocking(LambdaInvokeEmulator(runner: runner).respond(to:)) }
+                return try serve(runner, options, port: options.port ?? 3001, name: "start-lambda", limits: LambdaInvokeEmulator.serverLimits) { _ in .blocking(LambdaInvokeEmulator(runner: runner).respond(to:)) }
             }
         } catch {
             Console.error("local-runner: \(error)\n")
@@ -171,7 +171,7 @@ public struct RunnerCommand {
     }
 
     private static func serve(
-        _ runner: LocalRunner, _ options: Options, port: UInt16, name: String,
+        _ runner: LocalRunner, _ options: Options, port: UInt16, name: String, limits: HTTPServer.Limits = HTTPServer.Limits(),
         handler: (String) -> Answering
     ) throws -> Int32 {
         let authority = options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"
@@ -183,8 +183,8 @@ public struct RunnerCommand {
                                               duration: .zero, requestId: LocalIdentifier.uuid()))
         }
         let server = switch handler(authority) {
-        case .blocking(let handler): HTTPServer(host: options.host, port: port, onRefusal: refused, handler: handler)
-        case .deferred(let handler): HTTPServer(host: options.host, port: port, onRefusal: refused, deferredHandler: handler)
+        case .blocking(let handler): HTTPServer(host: options.host, port: port, limits: limits, onRefusal: refused, handler: handler)
+        case .deferred(let handler): HTTPServer(host: options.host, port: port, limits: limits, onRefusal: refused, deferredHandler: handler)
         }
         let bound = try server.start()
         let base = "http://" + (options.host.contains(":") ? "[\(options.host)]" : options.host) + ":\(bound)"

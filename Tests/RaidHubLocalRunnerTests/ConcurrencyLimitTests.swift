@@ -68,6 +68,31 @@ import Testing
         #expect(try RunnerHTTPClient.send("POST", url, body: Data("{}".utf8)).status == 200, "capacity is back once the others ended")
     }
 
+    /// An `Event` invocation throttled by reserved concurrency is not lost after its 202: it
+    /// waits and is tried again a second later (Lambda retries throttled events), then runs.
+    @Test func retriesAThrottledEventInvocationUntilItRuns() throws {
+        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let time = Timekeeper.manual()
+        let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+                                 log: lines.log, timekeeper: time)
+        let emulator = LambdaInvokeEmulator(runner: runner)
+        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        let url = "http://127.0.0.1:\(try server.start())/2015-03-31/functions/Sleeper/invocations"
+        defer { server.stop(); runner.shutdown() }
+        let running = Request(url, method: "POST", body: Data("{}".utf8))
+        lines.waitFor("took 1")
+        let queued = try RunnerHTTPClient.send("POST", url, headers: ["X-Amz-Invocation-Type": "Event"], body: Data("{}".utf8))
+        #expect(queued.status == 202)
+        lines.waitFor("throttled")  // its first try met the one reserved slot in use
+        try TestRuntime.open(1, in: folder)
+        #expect(try running.answer().status == 200)
+        #expect(lines.countContaining("took 2") == 0, "tried again only after its delay")
+        time.advance(by: .seconds(1))
+        lines.waitFor("took 2")
+        try TestRuntime.open(2, in: folder)
+        #expect(Eventually.holds { lines.count("REPORT") == 2 }, "the event ran to its end")
+    }
+
     @Test func aThrottledRouteAnswersAPIGateways500() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
         let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,

@@ -14,7 +14,7 @@ import Testing
         let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in },
                                  timekeeper: time)
         let emulator = LambdaInvokeEmulator(runner: runner)
-        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        let server = HTTPServer(port: 0, limits: LambdaInvokeEmulator.serverLimits) { emulator.respond(to: $0) }
         return (server, runner, "http://127.0.0.1:\(try server.start())/2015-03-31/functions")
     }
 

@@ -42,10 +42,10 @@ import Testing
     /// Starts `local-runner start-api` (or `arguments`, with `PORT` standing for a free port)
     /// in `folder`; waits until it listens (20 s: the machine may be busy with parallel suites).
     static func start(in folder: URL, stderr: Any = Pipe(), arguments: [String] = ["start-api", "--port", "PORT"],
-                      environment: [String: String]? = nil, host: String = "127.0.0.1") throws -> (Process, UInt16) {
+                      environment: [String: String]? = nil, host: String = "127.0.0.1", executable: String = "local-runner") throws -> (Process, UInt16) {
         let port = try freePort(host: host)
         let process = Process()
-        process.executableURL = folder.appendingPathComponent("local-runner")
+        process.executableURL = folder.appendingPathComponent(executable)
         process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
         process.currentDirectoryURL = folder
         process.standardOutput = FileHandle.nullDevice
@@ -203,6 +203,65 @@ import Testing
         // The loop, the timekeeper, signal handling, and per instance its Runtime API loop, its
         // output reader and the worker that started it: about 20.
         #expect(during < 30, "\(during) threads while 300 requests waited")
+    }
+
+    /// 2,000 `Event` invocations of a busy function hold no 2,000 threads, and every one that
+    /// got its 202 runs (when the runner started a thread each, 1,659 of 2,000 acknowledged events
+    /// never ran once threads ran out, and nothing said so).
+    @Test func asyncInvocationsWaitInAQueueAndEveryAcceptedOneRuns() throws {
+        let folder = try Self.workspace()
+        let said = Said()
+        let (runner, port) = try Self.start(in: folder, stderr: said.pipe, arguments: ["start-lambda", "--port", "PORT"])
+        defer { runner.terminate(); runner.waitUntilExit() }
+        func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/task").count) ?? 0 }
+        let client = try RawConnection(port: port)
+        var statuses: [Int: Int] = [:]
+        for index in 0..<2_000 {
+            let event = #"{"n":\#(index)}"#
+            client.send("POST /2015-03-31/functions/Held/invocations HTTP/1.1\r\nHost: t\r\nX-Amz-Invocation-Type: Event\r\n"
+                + "Content-Length: \(event.utf8.count)\r\n\r\n\(event)")
+            statuses[client.readResponse()?.status ?? 0, default: 0] += 1
+        }
+        #expect(statuses == [202: 2_000])
+        // Four instances hold an event each until `go`; the other 1,996 wait in the queue.
+        #expect(Eventually.holds { Self.children(of: runner.processIdentifier).count == 4 })
+        let during = threads()
+        try Data().write(to: folder.appendingPathComponent("go"))
+        #expect(Eventually.holds { said.all.components(separatedBy: "REPORT RequestId").count - 1 == 2_000 },
+                "every accepted event ran")
+        #expect(during < 30, "\(during) threads while 2,000 events waited")
+    }
+
+    /// A request the server refuses itself (here a body over its limit, 413) gets its access
+    /// line like any other: it had none, so a developer saw a 413 nobody logged.
+    @Test func aRequestTheServerRefusesGetsItsAccessLine() throws {
+        let folder = try Self.workspace()
+        let said = Said()
+        let (runner, port) = try Self.start(in: folder, stderr: said.pipe)
+        defer { runner.terminate(); runner.waitUntilExit() }
+        let client = try RawConnection(port: port)
+        client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n")
+        #expect(client.readResponse()?.status == 413)
+        said.waitFor("access method=POST path=/echo route=- function=- status=413")
+    }
+
+    /// The connection cap follows the descriptor limit (half of it, after raising the soft
+    /// limit to the hard one), so idle clients leave descriptors for starting an instance. Under
+    /// `ulimit -n 128`, 200 idle clients once took every descriptor, and a cold start failed.
+    @Test func idleClientsLeaveDescriptorsForAColdStart() throws {
+        let folder = try Self.workspace()
+        try TestRuntime.shell(#"ulimit -n 128 && exec "$(dirname "$0")/local-runner" "$@""#, to: folder.appendingPathComponent("limited"))
+        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice, executable: "limited")
+        defer { runner.terminate(); runner.waitUntilExit() }
+        let clients = try (0..<200).map { _ in try RawConnection(port: port) }
+        // Those over the cap are closed at once; the last one was surely over it.
+        #expect(Eventually.holds { clients[199].isReadable(within: 0) } && clients[199].isClosedByServer())
+        clients[0].send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(clients[0].readResponse()?.status == 200, "a cold start with 200 clients connected")
+        let held = clients.filter { !$0.isReadable(within: 0) }.count
+        // Half of 128 descriptors, less the probe that found the runner listening if the runner
+        // had not yet seen it close.
+        #expect((62...64).contains(held), "\(held) connections held")
     }
 
     /// The short version of `Benchmarks/soak.sh`: a warm runner's memory does not grow with the

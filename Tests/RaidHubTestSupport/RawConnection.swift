@@ -55,6 +55,12 @@ public final class RawConnection {
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Half-closes the connection, as `nc -N` and some proxies do after a request: the server
+    /// reads the end of input, and may still answer.
+    public func finishSending() {
+        _ = shutdown(descriptor, Int32(SHUT_WR))
+    }
+
     /// One response: status, headers and a body of its Content-Length; nil when the server closed.
     public func readResponse() -> (status: Int, headers: [String: String], body: String)? {
         var data = [UInt8]()
