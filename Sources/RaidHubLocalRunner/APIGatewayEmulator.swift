@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RaidHubHTTP
 import RaidHubJSON
 
@@ -32,8 +33,12 @@ public struct APIGatewayEmulator: Sendable {
 
     /// Answers one request through `answer`, once, with its access line; returns at once. The
     /// answer comes on whichever thread ends the work (the function's Runtime API loop), so a
-    /// server's event loop can take requests without a thread each.
-    public func respond(to request: HTTPRequest, answer: @escaping @Sendable (HTTPResponse) -> Void) {
+    /// server's event loop can take requests without a thread each. `whenCallerLeaves`, when
+    /// given, registers what to do if the client goes before its answer (an `HTTPResponder`'s
+    /// `onClientGone`): a call still waiting for an instance is withdrawn, as a proxy stops
+    /// work for a client that left, and logged 499.
+    public func respond(to request: HTTPRequest, whenCallerLeaves: (@Sendable (@escaping @Sendable () -> Void) -> Void)? = nil,
+                        answer: @escaping @Sendable (HTTPResponse) -> Void) {
         let timekeeper = runner.timekeeper
         let started = timekeeper.now
         let access = RunnerLog.Access(method: request.method, path: request.path, route: nil, function: nil, status: 0, duration: .zero,
@@ -55,13 +60,14 @@ public struct APIGatewayEmulator: Sendable {
             access.route = "CORS preflight"
             return finish(preflight, access)
         }
-        route(request, access) { response, access in
+        route(request, access, whenCallerLeaves: whenCallerLeaves) { response, access in
             finish(cors.map { $0.decorate(response, for: request) } ?? response, access)
         }
     }
 
     /// The route's answer: the function's, or the gateway's own.
-    private func route(_ request: HTTPRequest, _ access: RunnerLog.Access, answer: @escaping @Sendable (HTTPResponse, RunnerLog.Access) -> Void) {
+    private func route(_ request: HTTPRequest, _ access: RunnerLog.Access, whenCallerLeaves: (@Sendable (@escaping @Sendable () -> Void) -> Void)?,
+                       answer: @escaping @Sendable (HTTPResponse, RunnerLog.Access) -> Void) {
         var access = access
         let arrived = runner.timekeeper.now
         guard let (route, parameters) = routes.match(method: request.method, path: request.path),
@@ -92,10 +98,18 @@ public struct APIGatewayEmulator: Sendable {
         let done = access
         let invoke: @Sendable (JSONValue?) -> Void = { authorizerContext in
             // The integration timeout runs from the request's arrival, authorizer included.
-            pool.invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
-                        traceId: traceId, clientContext: nil, answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds)) { result in
+            let left = Mutex(false)
+            let withdraw = pool.invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
+                                       traceId: traceId, clientContext: nil, answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds)) { result in
+                if left.withLock({ $0 }) { return answer(HTTPResponse(status: 499), done) }  // nginx's "client closed request", for the log
                 guard let result else { return answer(GatewayResponse.integrationTimedOut(httpAPI: route.isHTTPAPI), done) }
                 answer(GatewayResponse.from(result, route: route), done)
+            }
+            if let withdraw, let whenCallerLeaves {
+                whenCallerLeaves {
+                    left.withLock { $0 = true }
+                    withdraw()
+                }
             }
         }
         guard authorizersEnabled, let authorizer = route.authorizer else { return invoke(nil) }

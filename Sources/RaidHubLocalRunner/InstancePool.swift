@@ -86,19 +86,22 @@ public final class InstancePool: @unchecked Sendable {
     /// Runs one invocation for a caller that gives up at `deadline` (API Gateway's integration
     /// timeout) and returns at once: `completion` gets how it ended, or nil when the deadline
     /// came first, while waiting for an instance or while the function ran (it then runs on to
-    /// its end unseen, as on Lambda).
+    /// its end unseen, as on Lambda). When the call waits for an instance, returns what
+    /// withdraws it if it still waits (its caller left: no function runs for nobody, and the
+    /// event's memory is let go); `completion` then gets nil.
+    @discardableResult
     public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
-                       tail: LogTail? = nil, completion: @escaping @Sendable (InvocationResult?) -> Void) {
+                       tail: LogTail? = nil, completion: @escaping @Sendable (InvocationResult?) -> Void) -> (@Sendable () -> Void)? {
         guard event.count <= InvocationResult.requestByteLimit else {
             log.line("\(definition.logicalId): the event is \(event.count) bytes, over Lambda's limit of \(InvocationResult.requestByteLimit): "
                 + "refused before any instance saw it, as Lambda refuses it")
             completion(.requestTooLarge(byteCount: event.count))
-            return
+            return nil
         }
         guard admit() else {
             log.line("\(definition.logicalId): throttled: its ReservedConcurrentExecutions (\(definition.reservedConcurrency ?? 0)) are all in use")
             completion(.throttled)
-            return
+            return nil
         }
         let call = InvocationRequest(event: event, traceId: traceId, clientContext: clientContext, tail: tail, reply: completion)
         if let deadline {
@@ -124,13 +127,14 @@ public final class InstancePool: @unchecked Sendable {
         }
         switch decision {
         case .granted(let grant): granted(grant, to: call, stamp: modified)
-        case .queued: break
+        case .queued: return { [self] in if call.giveUp(), withdraw(call) { leave() } }
         case .full:
             leave()
             log.line("\(definition.logicalId): throttled: \(Self.maximumWaiting) calls or \(Self.maximumWaitingBytes >> 20) MiB of events already wait for its instances")
             call.answer(.queueFull)
         case .stopped: refuse(call)
         }
+        return nil
     }
 
     /// The most calls that wait for a function's instances; more are throttled (Lambda's 429).

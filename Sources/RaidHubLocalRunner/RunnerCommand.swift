@@ -51,7 +51,7 @@ public struct RunnerCommand {
                     let emulator = APIGatewayEmulator(runner: runner, host: host, staticDirectory: staticDirectory(options),
                                                       authorizersEnabled: !options.disableAuthorizer)
                     // Taken on the server's loop: a request waiting for its function holds no thread.
-                    return .deferred { request, responder in emulator.respond(to: request) { responder.respond($0) } }
+                    return .deferred { request, responder in emulator.respond(to: request, whenCallerLeaves: responder.onClientGone) { responder.respond($0) } }
                 }
             case .startLambda:
                 let runner = try makeRunner(options)

@@ -93,6 +93,33 @@ import Testing
         #expect(Eventually.holds { lines.count("REPORT") == 2 }, "the event ran to its end")
     }
 
+    /// A call waiting for a busy function's instance is withdrawn when its client leaves: the
+    /// function never runs for nobody, and the event's memory is let go. (80 clients posting 5 MB
+    /// and leaving took the runner to 745 MB, and the function ran for 17 of them.)
+    @Test func aWaitingCallIsWithdrawnWhenItsClientLeaves() throws {
+        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let runner = LocalRunner(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+                                 maximumInstances: 1, log: lines.log, timekeeper: .manual())
+        let (server, port) = try Self.startAPI(runner)
+        defer { server.stop(); runner.shutdown() }
+        let running = Request("http://127.0.0.1:\(port)/slow")
+        lines.waitFor("took 1")
+        let pool = try runner.pool(for: try #require(runner.template.function(named: "Sleeper")))
+        var leaving = try (0..<5).map { _ in try RawConnection(port: port) }
+        let body = String(repeating: "x", count: 1 << 20)
+        for client in leaving { client.send("GET /slow HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)") }
+        #expect(Eventually.holds { pool.waitingCount == 5 })
+        leaving.removeAll()  // each closes its connection
+        #expect(Eventually.holds { pool.waitingCount == 0 }, "withdrawn as their clients left")
+        try TestRuntime.open(1, in: folder)
+        #expect(try running.answer().status == 200)
+        let next = Request("http://127.0.0.1:\(port)/slow")
+        lines.waitFor("took 2")
+        try TestRuntime.open(2, in: folder)
+        #expect(try next.answer().status == 200)
+        #expect(lines.countContaining("took") == 2, "the function ran for no client that had left")
+    }
+
     @Test func aThrottledRouteAnswersAPIGateways500() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
         let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
@@ -122,7 +149,7 @@ import Testing
     static func startAPI(_ runner: LocalRunner) throws -> (HTTPServer, UInt16) {
         final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
         let late = Late()
-        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request) { responder.respond($0) } }
+        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request, whenCallerLeaves: responder.onClientGone) { responder.respond($0) } }
         let port = try server.start()
         late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
         return (server, port)

@@ -14,7 +14,7 @@ import Testing
         final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
         let late = Late()
         // Deferred, as `local-runner start-api` serves it: the answer comes from the function's loop.
-        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request) { responder.respond($0) } }
+        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request, whenCallerLeaves: responder.onClientGone) { responder.respond($0) } }
         let port = try server.start()  // the emulator needs the bound port, known only now
         late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
         return (server, runner, "http://127.0.0.1:\(port)")
