@@ -106,6 +106,29 @@ import Testing
         #expect(other.readResponse()?.body == "small")
     }
 
+    /// A client that pipelines small requests without end and never reads: each answer fits the
+    /// socket's buffers until they fill, then the send timeout cuts it off (one such client was
+    /// reported still connected past the timeout).
+    @Test func closesAPipeliningClientThatNeverReads() throws {
+        let (server, port) = try Self.serve({ $0.sendTimeout = .milliseconds(300) }, handler: { _ in HTTPResponse(status: 200, body: Array("small".utf8)) })
+        defer { server.stop() }
+        let client = try RawConnection(port: port)
+        let requests = Array(String(repeating: "GET / HTTP/1.1\r\nHost: t\r\n\r\n", count: 1_000).utf8)
+        let descriptor = client.descriptor
+        var small: Int32 = 4096  // a small window: the buffers fill after fewer answers
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        let sending = Thread {
+            // Until the server closes: a send then fails (or blocks until the close resets it).
+            while requests.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) > 0 {}
+        }
+        sending.start()
+        #expect(Eventually.holds { Self.serverSideConnections(port: port) == 0 }, "the server still holds the client")
+        let other = try RawConnection(port: port)
+        other.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(other.readResponse()?.body == "small", "still serving others")
+        #expect(Eventually.holds { sending.isFinished }, "the client's sends fail once it is cut off")
+    }
+
     @Test func closesAnIdleKeptAliveConnection() throws {
         let (server, port) = try Self.serve { $0.keepAliveTimeout = .milliseconds(300) }
         defer { server.stop() }
