@@ -18,10 +18,19 @@ public struct RuntimeLoop: Sendable {
     }
 
     /// Serves invocations one at a time; returns the Runtime API failure that ended the loop.
+    /// A refused answer ends that invocation only; a refused `/next` ends the loop, since asking
+    /// again at once would be refused again, forever (it once asked 66 times in 3 s).
     public func run() -> RuntimeAPIClientError {
         while true {
+            let next: Result<Invocation, InvocationHeaderError>
             do {
-                switch try client.nextInvocation() {
+                next = try client.nextInvocation()
+            } catch {
+                log.event(.error, "stopping: \(error)")
+                return error
+            }
+            do {
+                switch next {
                 case .success(let invocation):
                     try serve(invocation)
                 case .failure(.missingRequestId):
@@ -32,7 +41,7 @@ public struct RuntimeLoop: Sendable {
                     try client.sendError(error, requestId: requestId)
                 }
             } catch .unexpectedStatus(let status) {
-                // The Runtime API refused one call (e.g. 400 for an unknown id): that invocation is over.
+                // The Runtime API refused one answer (e.g. 400 for an unknown id): that invocation is over.
                 log.event(.error, "the Runtime API answered \(status); continuing with the next event")
             } catch {
                 log.event(.error, "stopping: \(error)")

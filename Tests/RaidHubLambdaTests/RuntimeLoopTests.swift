@@ -64,6 +64,16 @@ import Testing
         #expect(broken.calls.isEmpty, "nothing after the 500: the process exits")
     }
 
+    /// A refused `/next` (403 when another process holds the instance's Runtime API) ends the
+    /// loop: asked again at once, it would be refused forever.
+    @Test func stopsWhenNextIsRefused() {
+        let client = ScriptedRuntimeAPIClient([.failure(.unexpectedStatus(403)), ScriptedRuntimeAPIClient.invocation("a", "{}")])
+        let logs = LogLines()
+        #expect(RuntimeLoop(client: client, handler: EchoHandler(), log: logs.log()).run() == .unexpectedStatus(403))
+        #expect(client.calls.isEmpty, "no second /next")
+        #expect(logs.all.last?.contains("stopping: the Runtime API answered 403") == true)
+    }
+
     @Test func stopsWhenTheRuntimeAPIIsUnreachable() {
         let client = ScriptedRuntimeAPIClient([.failure(.transport("connection refused"))])
         #expect(RuntimeLoop(client: client, handler: EchoHandler(), log: LogLines().log()).run() == .transport("connection refused"))
