@@ -11,10 +11,22 @@ public final class HTTPResponder: Sendable {
         var onClientGone: (@Sendable () -> Void)?
     }
 
+    /// The client's connection: the server's number for it (each connection its own, however
+    /// descriptors are reused) and the client's port, so work can tell who is asking.
+    public struct Connection: Sendable, Hashable {
+        /// Unique among this server's connections.
+        public let number: UInt64
+        /// The client's TCP port (0 if unknown).
+        public let clientPort: UInt16
+    }
+
+    /// The connection the request came on.
+    public let connection: Connection
     private let deliver: @Sendable (HTTPResponse, HTTPResponder) -> Void
     private let state = Mutex(State())
 
-    init(deliver: @escaping @Sendable (HTTPResponse, HTTPResponder) -> Void) {
+    init(connection: Connection, deliver: @escaping @Sendable (HTTPResponse, HTTPResponder) -> Void) {
+        self.connection = connection
         self.deliver = deliver
     }
 

@@ -201,7 +201,8 @@ public final class HTTPServer: @unchecked Sendable {
             }
             return nil
         case .deferred(let handler):
-            let responder = HTTPResponder { [self] response, responder in
+            let connection = HTTPResponder.Connection(number: generation, clientPort: SocketAddress.peerPort(of: descriptor))
+            let responder = HTTPResponder(connection: connection) { [self] response, responder in
                 complete(Completion(descriptor: descriptor, generation: generation, response: response, responder: responder))
             }
             handler(request, responder)

@@ -36,20 +36,31 @@ struct SocketAddress {
                 close(descriptor)
                 continue
             }
-            var actual = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            _ = withUnsafeMutablePointer(to: &actual) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-            }
-            let family = Int32(actual.ss_family)
-            let boundPort = withUnsafePointer(to: &actual) { pointer -> UInt16 in
-                if family == AF_INET6 {
-                    return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
-                }
-                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
-            }
-            return SocketAddress(descriptor: descriptor, port: boundPort)
+            return SocketAddress(descriptor: descriptor, port: SocketAddress.port(of: descriptor, getsockname))
         }
         throw lastError
+    }
+
+    /// The port at the other end of a connected socket (0 if it cannot be read).
+    static func peerPort(of descriptor: Int32) -> UInt16 {
+        port(of: descriptor, getpeername)
+    }
+
+    /// The port of the address `read` (getsockname or getpeername) gives for `descriptor`.
+    private static func port(of descriptor: Int32, _ read: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32) -> UInt16 {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { read(descriptor, $0, &length) }
+        }
+        guard status == 0 else { return 0 }
+        let family = Int32(address.ss_family)
+        // sin_port and sin6_port sit at the same offset, but each is read as its own type.
+        return withUnsafePointer(to: &address) { pointer -> UInt16 in
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin6_port) }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt16(bigEndian: $0.pointee.sin_port) }
+        }
     }
 }

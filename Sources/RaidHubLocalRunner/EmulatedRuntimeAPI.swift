@@ -10,11 +10,29 @@ import RaidHubLambda
 ///
 /// One consumer, as in Lambda's sandbox: a second `/next` while one waits is refused, and an
 /// event is only handed to a `/next` whose client is still there; if it leaves (a runtime that
-/// timed out and retried), the event waits for the next `/next`. It listens on 127.0.0.1 only:
-/// any local process could call it, which on a shared host means other users could read events
-/// (they carry client secrets) by guessing the port; run the runner on a machine you trust.
+/// timed out and retried), the event waits for the next `/next`.
+///
+/// It serves its instance's processes only: events carry client secrets, and it listens on
+/// loopback, where any local process could call it. Each connection's client end is looked up
+/// in /proc once (`LoopbackConnectionOwner`); one held outside the instance's process tree is
+/// answered 403 whatever it asks. Until the instance's process is known (it connects as soon
+/// as it is spawned), requests wait.
 final class EmulatedRuntimeAPI: @unchecked Sendable {
+    /// Whom a connection's requests are for.
+    private enum Vetting {
+        case serve, refuse, wait
+        case check(owner: Int32, serverPort: UInt16)
+    }
+
     private struct State {
+        /// The instance's process, once spawned: it and its descendants are served.
+        var owner: Int32?
+        var serverPort: UInt16 = 0
+        /// Connections found to be the instance's, and found not to be.
+        var vetted: Set<UInt64> = []
+        var refused: Set<UInt64> = []
+        /// Requests that came before the instance's process was known.
+        var unvetted: [(HTTPRequest, HTTPResponder)] = []
         var queued: PendingInvocation?
         var current: PendingInvocation?
         var waiting: HTTPResponder?
@@ -50,18 +68,33 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
             handle(request, responder)
         }
         let port = try server.start()
-        lock.withLock { self.server = server }
+        lock.withLock {
+            self.server = server
+            state.serverPort = port
+        }
         return "127.0.0.1:\(port)"
     }
 
+    /// Serves `pid` (the instance's process) and its descendants from now on, and any request
+    /// that came before it was known, if it was theirs.
+    func serveOnly(processTree pid: Int32) {
+        let waiting = lock.withLock { () -> [(HTTPRequest, HTTPResponder)] in
+            state.owner = pid
+            defer { state.unvetted = [] }
+            return state.unvetted
+        }
+        for (request, responder) in waiting { handle(request, responder) }
+    }
+
     func stop() {
-        let (stopping, waiting) = lock.withLock { () -> (HTTPServer?, HTTPResponder?) in
+        let (stopping, waiting, unvetted) = lock.withLock { () -> (HTTPServer?, HTTPResponder?, [(HTTPRequest, HTTPResponder)]) in
             // The init-end action holds the invocation (and its instance): an instance that
             // never reached its first /next must not keep them in a cycle.
-            defer { server = nil; state.stopped = true; state.waiting = nil; state.initEnded = nil }
-            return (server, state.waiting)
+            defer { server = nil; state.stopped = true; state.waiting = nil; state.initEnded = nil; state.unvetted = [] }
+            return (server, state.waiting, state.unvetted)
         }
         waiting?.respond(.message(500, "stopped"))
+        for (_, responder) in unvetted { responder.respond(.message(500, "stopped")) }
         stopping?.stop(grace: .zero)
     }
 
@@ -100,6 +133,35 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     var reportedInitError: [UInt8]? { lock.withLock { state.initError } }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        let connection = responder.connection
+        var vetting = lock.withLock { () -> Vetting in
+            if state.vetted.contains(connection.number) { return .serve }
+            if state.refused.contains(connection.number) { return .refuse }
+            guard let owner = state.owner else {
+                if state.stopped { return .serve }  // answered "stopped" below
+                state.unvetted.append((request, responder))
+                return .wait
+            }
+            return .check(owner: owner, serverPort: state.serverPort)
+        }
+        if case .check(let owner, let serverPort) = vetting {
+            // Where /proc cannot be read, nothing can be told apart: served, as before the check.
+            let finding = LoopbackConnectionOwner.find(clientPort: connection.clientPort, serverPort: serverPort, tree: owner)
+            vetting = finding == .outsideTree ? .refuse : .serve
+            lock.withLock {
+                // Bounded: a connection forgotten is only looked up again.
+                if state.vetted.count >= 64 { state.vetted.removeAll() }
+                if state.refused.count >= 1024 { state.refused.removeAll() }
+                if case .refuse = vetting { state.refused.insert(connection.number) } else { state.vetted.insert(connection.number) }
+            }
+        }
+        switch vetting {
+        case .wait: return
+        case .refuse:
+            responder.respond(errorAnswer(403, "Forbidden", "this Runtime API serves its instance's processes only"))
+            return
+        default: break
+        }
         let path = request.path
         if request.method == "GET", path == RuntimeAPI.nextPath { return next(responder) }
         responder.respond(answer(request))

@@ -60,6 +60,7 @@ final class FunctionInstance: @unchecked Sendable {
             runtimeAPI.stop()
             throw error
         }
+        runtimeAPI.serveOnly(processTree: process.processIdentifier)
     }
 
     deinit {

@@ -258,4 +258,55 @@ import Testing
         #expect(answers.map(\.status) == Array(repeating: 200, count: 10))
         #expect(answers.allSatisfy { $0.body == "once" })
     }
+
+    /// An instance's Runtime API serves its own runtime only: a local process asking its `/next`
+    /// again and again (it once took 103 of 300 events, each with a caller's client secret, and
+    /// its forged answers reached the callers) is refused every time, and every caller gets the
+    /// function's own answer.
+    @Test func aLoopingThiefGetsNoEventFromAnInstancesRuntimeAPI() throws {
+        let (folder, template) = try Self.functions()
+        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        let pid = try #require(try Self.instance(base))
+        let environment = try #require(LoopbackConnectionOwnerTests.environment(of: Int32(pid)))
+        let address = try #require(environment["AWS_LAMBDA_RUNTIME_API"])
+        let stop = FileManager.default.temporaryDirectory.appendingPathComponent("thief-stop-\(UUID().uuidString)")
+        let thief = Process()
+        thief.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        thief.arguments = ["python3", "-c", """
+            import http.client, os, sys
+            host, port = sys.argv[1].split(":")
+            stolen = refused = 0
+            while not os.path.exists(sys.argv[2]):
+                try:
+                    connection = http.client.HTTPConnection(host, int(port), timeout=1)
+                    connection.request("GET", "/2018-06-01/runtime/invocation/next")
+                    answer = connection.getresponse()
+                    answer.read()
+                    if answer.status == 200:
+                        stolen += 1
+                        request_id = answer.getheader("Lambda-Runtime-Aws-Request-Id")
+                        connection.request("POST", f"/2018-06-01/runtime/invocation/{request_id}/response", body=b'{"statusCode":200,"body":"forged"}')
+                        connection.getresponse().read()
+                    else:
+                        refused += 1
+                    connection.close()
+                except Exception:
+                    pass
+            print(stolen, refused)
+            """, address, stop.path]
+        let output = Pipe()
+        thief.standardOutput = output
+        thief.standardError = FileHandle.nullDevice
+        try thief.run()
+        defer { if thief.isRunning { thief.terminate() } }
+        var answers: [Int: Int] = [:]
+        for _ in 0..<300 { answers[(try? Self.instance(base)) ?? 0, default: 0] += 1 }  // 0: a forged answer
+        try Data().write(to: stop)
+        thief.waitUntilExit()
+        let counts = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(answers == [pid: 300], "every caller answered by the function's own instance")
+        #expect(counts.first == 0, "events the thief took: \(counts)")
+        #expect((counts.last ?? 0) > 0, "the thief was refused, not idle: \(counts)")
+    }
 }

@@ -1,0 +1,90 @@
+import Foundation
+@testable import RaidHubLocalRunner
+import RaidHubTestSupport
+import Testing
+
+/// Who holds a loopback connection's client end, read from /proc as the Runtime API reads it.
+@Suite struct LoopbackConnectionOwnerTests {
+    /// A process's environment, from /proc (how a test finds an instance's Runtime API).
+    static func environment(of pid: Int32) -> [String: String]? {
+        guard let bytes = LoopbackConnectionOwner.readWhole("/proc/\(pid)/environ") else { return nil }
+        var environment: [String: String] = [:]
+        for entry in bytes.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        return environment
+    }
+
+    /// A connection this process made is within its own tree and outside a child's (a process
+    /// that does not hold it); a port nothing uses is outside any tree.
+    @Test func findsTheProcessHoldingAConnection() throws {
+        let listener = try TestListener()
+        let client = try RawConnection(port: listener.port)
+        let clientPort = try #require(TestListener.localPort(of: client.descriptor))
+        #expect(LoopbackConnectionOwner.find(clientPort: clientPort, serverPort: listener.port, tree: getpid()) == .withinTree)
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { sleeper.terminate() }
+        #expect(LoopbackConnectionOwner.find(clientPort: clientPort, serverPort: listener.port, tree: sleeper.processIdentifier) == .outsideTree)
+        #expect(LoopbackConnectionOwner.find(clientPort: 1, serverPort: listener.port, tree: getpid()) == .outsideTree)
+    }
+
+    /// The tree holds a child's children: a shell that starts the runtime, lldb-server's inferior.
+    @Test func aProcessTreeHoldsGrandchildren() throws {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "sleep 30 & sleep 30; wait"]
+        try shell.run()
+        defer { LoopbackConnectionOwner.processTree(shell.processIdentifier).reversed().forEach { kill($0, SIGKILL) } }
+        #expect(Eventually.holds { LoopbackConnectionOwner.processTree(shell.processIdentifier).count == 3 })
+        #expect(LoopbackConnectionOwner.processTree(getpid()).contains(shell.processIdentifier))
+    }
+
+    /// /proc/net/tcp's rows as the kernel writes them.
+    @Test func readsTheInodeOfTheRowForBothPorts() {
+        let table = Array("""
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1111 1 0000000000000000 100 0 0 10 0
+               1: 0100007F:D2A4 0100007F:0BB8 01 00000000:00000000 00:00000000 00000000     0        0 2222 1 0000000000000000 20 4 30 10 -1
+               2: 0100007F:0BB8 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000     0        0 3333 1 0000000000000000 20 4 30 10 -1
+
+            """.utf8)
+        #expect(LoopbackConnectionOwner.inode(in: table, clientPort: 0xD2A4, serverPort: 0x0BB8) == 2222)
+        #expect(LoopbackConnectionOwner.inode(in: table, clientPort: 0x0BB8, serverPort: 0xD2A4) == 3333)
+        #expect(LoopbackConnectionOwner.inode(in: table, clientPort: 0xD2A5, serverPort: 0x0BB8) == nil)
+    }
+}
+
+/// A listening loopback socket for a test to connect to.
+final class TestListener {
+    let descriptor: Int32
+    let port: UInt16
+
+    init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0, listen(descriptor, 16) == 0, let port = Self.localPort(of: descriptor) else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        self.descriptor = descriptor
+        self.port = port
+    }
+
+    deinit { close(descriptor) }
+
+    /// The local port of a socket.
+    static func localPort(of descriptor: Int32) -> UInt16? {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        return status == 0 ? UInt16(bigEndian: address.sin_port) : nil
+    }
+}
