@@ -55,6 +55,13 @@ enum YAMLInline {
         var isClosed: Bool { depth <= 0 && quote == nil }
         /// Whether a quoted scalar is still open.
         var isInQuote: Bool { quote != nil }
+        /// Whether the text scanned so far ends inside a double-quoted scalar on an unpaired
+        /// backslash: the line break after it is escaped.
+        var endsInEscape: Bool { escaped }
+
+        /// After an escaped line break: the backslash escaped the break, not the next line's
+        /// first character.
+        mutating func forgetEscape() { escaped = false }
 
         mutating func scan(_ text: some StringProtocol) {
             for character in text {

@@ -55,6 +55,16 @@ struct YAMLLine {
     /// Whether the line holds nothing but white space or a comment.
     var isBlank: Bool { structuralContent.isEmpty }
 
+    /// Whether a comment ends the line: it also ends a plain scalar, which cannot continue below.
+    var hasComment: Bool { content.dropFirst(structuralContent.count).contains("#") }
+
+    /// Whether the line is a document marker (`---` or `...`, alone or before a space) at the
+    /// left margin: it ends whatever scalar or collection was open.
+    var isDocumentMarker: Bool {
+        indent == 0 && (structuralContent.hasPrefix("---") || structuralContent.hasPrefix("..."))
+            && (structuralContent.count == 3 || structuralContent.dropFirst(3).first == " ")
+    }
+
     private static func trimmedTrailing(_ text: Substring) -> Substring {
         var end = text.endIndex
         while end > text.startIndex, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" {
@@ -70,7 +80,11 @@ struct YAMLLine {
         // Swift's Character treats "\r\n" as one, so a split on "\n" would leave a CRLF file one
         // line: line breaks are normalized on the bytes first.
         let text = YAMLReader.normalizingLineBreaks(text)
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var pieces = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // The text after the last line break is a line only if it holds something: a final
+        // line break ends the last line, and a kept (`|+`) block scalar must not count one more.
+        if pieces.count > 1, pieces.last?.isEmpty == true { pieces.removeLast() }
+        for (offset, line) in pieces.enumerated() {
             let indent = line.prefix { $0 == " " }.count
             let content = line.dropFirst(indent)
             if content.first == "\t", !YAMLLine(number: offset + 1, indent: indent, content: content).isBlank {

@@ -42,12 +42,31 @@ public struct YAMLReader {
         if index < lines.count, lines[index].indent == 0, lines[index].content.hasPrefix("%") {
             throw YAMLError("directives are not supported", line: lines[index].number, column: 1)
         }
+        var node: YAMLNode?
         if index < lines.count, lines[index].indent == 0, isDocumentMarker(lines[index].structuralContent, "---") {
-            index += 1
-            skipBlank()
+            let line = lines[index]
+            let rest = line.structuralContent.dropFirst(3).drop { $0 == " " }
+            if rest.isEmpty {
+                index += 1
+                skipBlank()
+            } else {
+                // `--- value`: the document is the node that starts after the marker (a scalar,
+                // a block scalar, a flow collection, a tag), never a block mapping or sequence.
+                let column = line.structuralContent.distance(from: line.structuralContent.startIndex, to: rest.startIndex)
+                let startsMapping = try YAMLInline.mappingKey(in: rest, line: line) != nil
+                if rest == "-" || rest.hasPrefix("- ") || startsMapping {
+                    throw YAMLError("a block collection cannot start on the --- line", line: line.number, column: column + 1)
+                }
+                // A block scalar's lines must be indented (as PyYAML reads it); a plain one may
+                // continue at the margin.
+                let blockScalar = rest.hasPrefix("|") || rest.hasPrefix(">")
+                node = try readValue(rest, line: line.advanced(by: column), column: column + 1, parentIndent: blockScalar ? 0 : -1)
+            }
         }
-        guard index < lines.count else { return .scalar(nil) }
-        let node = try readBlock(indent: lines[index].indent, parentIndent: -1)
+        if node == nil {
+            guard index < lines.count else { return .scalar(nil) }
+            node = try readBlock(indent: lines[index].indent, parentIndent: -1)
+        }
         skipBlank()
         if index < lines.count {
             let line = lines[index]
@@ -57,7 +76,7 @@ public struct YAMLReader {
             }
             throw YAMLError("unexpected indentation or content", line: line.number, column: line.indent + 1)
         }
-        return node
+        return node ?? .scalar(nil)
     }
 
     private func isDocumentMarker(_ content: Substring, _ marker: String) -> Bool {
@@ -166,21 +185,26 @@ public struct YAMLReader {
             return try YAMLInline.value(readQuotedContinuation(text, line: line, column: column, parentIndent: parentIndent),
                                         line: line.number, column: column, depth: depth)
         }
-        return try YAMLInline.value(readPlainContinuation(text, parentIndent: parentIndent), line: line.number, column: column, depth: depth)
+        return try YAMLInline.value(readPlainContinuation(text, after: line, parentIndent: parentIndent), line: line.number, column: column, depth: depth)
     }
 
-    /// A plain scalar with its continuation lines (more indented than its parent, no blank line
-    /// or comment between), folded as YAML folds them: one line break is a space, each empty line
-    /// a newline.
-    private mutating func readPlainContinuation(_ first: Substring, parentIndent: Int) throws(YAMLError) -> String {
+    /// A plain scalar starting on `line` with its continuation lines (more indented than its
+    /// parent, no comment between), folded as YAML folds them: one line break is a space, each
+    /// empty line a newline. A comment ends it: a line that would continue it after one is refused.
+    private mutating func readPlainContinuation(_ first: Substring, after line: YAMLLine, parentIndent: Int) throws(YAMLError) -> String {
         var text = String(first)
         var emptyLines = 0
         var probe = index
+        var endedByComment = line.hasComment
         while probe < lines.count {
             let next = lines[probe]
             if next.content.allSatisfy({ $0 == " " }) { emptyLines += 1; probe += 1; continue }
             let content = next.structuralContent
-            guard next.indent > parentIndent, !content.isEmpty else { break }
+            if content.isEmpty { endedByComment = true; probe += 1; continue }  // a comment line
+            guard next.indent > parentIndent, !next.isDocumentMarker else { break }
+            if endedByComment {
+                throw YAMLError("a comment ends a plain scalar: this line cannot continue it", line: next.number, column: next.indent + 1)
+            }
             let startsEntry = try YAMLInline.mappingKey(in: content, line: next) != nil
             if startsEntry || content.hasPrefix("- ") || content == "-" {
                 throw YAMLError("a plain scalar cannot continue with a sequence item or a mapping key", line: next.number, column: next.indent + 1)
@@ -188,6 +212,7 @@ public struct YAMLReader {
             text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
             text += content
             emptyLines = 0
+            endedByComment = next.hasComment
             probe += 1
             index = probe
         }
@@ -201,17 +226,27 @@ public struct YAMLReader {
         var state = YAMLInline.Balance()
         state.scan(first)
         var emptyLines = 0
+        // A double-quoted line ending in an odd number of backslashes escapes its line break:
+        // the lines join with nothing between (its white space kept, the next line's dropped).
+        var escapedBreak = state.endsInEscape
         while state.isInQuote {
             guard index < lines.count else { throw YAMLError("unclosed quoted scalar", line: line.number, column: column) }
             let next = lines[index]
             index += 1
             if next.content.allSatisfy({ $0 == " " }) { emptyLines += 1; continue }
-            guard next.indent > parentIndent else { throw YAMLError("unclosed quoted scalar", line: line.number, column: column) }
-            while text.last == " " { text.removeLast() }
-            text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
+            guard next.indent > parentIndent, !next.isDocumentMarker else { throw YAMLError("unclosed quoted scalar", line: line.number, column: column) }
+            if escapedBreak {
+                text.removeLast()  // the backslash
+                state.forgetEscape()
+                text += String(repeating: "\n", count: emptyLines)
+            } else {
+                while text.last == " " { text.removeLast() }
+                text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
+            }
             emptyLines = 0
             text += next.content
             state.scan(next.content)
+            escapedBreak = state.endsInEscape
         }
         return text
     }
@@ -247,7 +282,7 @@ public struct YAMLReader {
         state.scan(first)
         index += 1
         while !state.isClosed {
-            guard index < lines.count else { throw YAMLError("unclosed flow collection", line: line.number, column: column) }
+            guard index < lines.count, !lines[index].isDocumentMarker else { throw YAMLError("unclosed flow collection", line: line.number, column: column) }
             let next = lines[index].structuralContent
             text += " "
             text += next
@@ -270,16 +305,27 @@ public struct YAMLReader {
         }
         var contentLines: [Substring] = []
         var contentIndent = explicitIndent
+        var leadingSpaces = 0  // the most spaces on an empty line before the first content line
         while index < lines.count {
             let next = lines[index]
             let isEmpty = next.content.allSatisfy { $0 == " " }
             if isEmpty {
-                contentLines.append("")
+                // Spaces past the content's indentation are content (a line of spaces); before
+                // the indentation is known, more than it will be is an error, as in PyYAML.
+                if let contentIndent {
+                    contentLines.append(Substring(String(repeating: " ", count: max(0, next.indent - contentIndent))))
+                } else {
+                    leadingSpaces = max(leadingSpaces, next.indent)
+                    contentLines.append("")
+                }
                 index += 1
                 continue
             }
             let indent = contentIndent ?? next.indent
-            guard next.indent > parentIndent, next.indent >= indent else { break }
+            guard next.indent > parentIndent, next.indent >= indent, !next.isDocumentMarker else { break }
+            if contentIndent == nil, leadingSpaces > indent {
+                throw YAMLError("an empty line before the block scalar's first line is indented more than it", line: next.number, column: 1)
+            }
             contentIndent = indent
             contentLines.append(Substring(String(repeating: " ", count: next.indent - indent) + next.content))
             index += 1

@@ -241,6 +241,52 @@ import Testing
         }
     }
 
+    /// Documents that found misreadings: each is read as PyYAML reads it, or refused where
+    /// PyYAML refuses it. (Whitespace-only lines in block scalars were emptied, an escaped line
+    /// break read as a space, a comment after a plain scalar joined it to the next line, a
+    /// block scalar on the `---` line read as plain text, a second document swallowed.)
+    static let edgeCases = [
+        "a: |\n  x\n    \n  y\n", "a: |\n  x\n   \n", "a: >\n  x\n    \n  y\n  z\n", "a: |\n    \n  x\n", "a: |\n      \n  x\n",
+        "a: |+\n  x\n    \n\n", "a: |+\n  x\n\n", "a: |+\n  x\n", "a: |-\n  x\n   \n  y\n",
+        "a: \"x\\\n   y\"\n", "a: \"x \\\n\n   y\"\n", "a: \"x\\\\\n   y\"\n", "a: \"x\\\n\n\n  y\"\n", "a: \"x  \\\n  y\"\n",
+        "a: \"x\\\n  \\ y\"\n", "a: 'x\\\n  y'\n",
+        "a: b\n  # c\n  d\n", "a: b # c\n  d\n", "- b # c\n  d\n", "a:\n  b # c\n  d\n", "a: b\n  c # x\n  d\n", "a: b # c\nd: e\n",
+        "--- |\n  text\n", "--- |\n text\n", "--- >\nfoo\n", "--- |\nfoo\n", "--- text\n", "--- text\nmore\n", "--- |\n  a\nb: c\n",
+        "--- a: b\n", "--- - a\n", "--- \"a\"\n", "--- [a, b]\n",
+        "a: x\n---\nb: y\n", "text\n---\nmore\n", "a: [x,\n---\n]\n", "a: \"x\n---\ny\"\n", "\"x\n---\ny\"\n", "a: |\n  x\n---\n",
+        "a: plain\n  continued\n\n  after a blank\n", "a: 'it''s\n  two'\n",
+    ]
+
+    /// The edge cases against PyYAML's BaseLoader, in one Python run.
+    @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"))
+    func agreesWithPyYAMLOnEdgeCases() throws {
+        let script = """
+            import sys, json, yaml
+            answers = []
+            for document in json.load(sys.stdin):
+                try:
+                    answers.append({"value": yaml.load(document, Loader=yaml.BaseLoader)})
+                except yaml.YAMLError as error:
+                    answers.append({"error": str(error).splitlines()[0]})
+            print(json.dumps(answers))
+            """
+        let input = try JSONSerialization.data(withJSONObject: Self.edgeCases)
+        let answers = try #require(try JSONSerialization.jsonObject(with: PythonOracle.run(script, input: input)) as? [[String: Any]])
+        #expect(answers.count == Self.edgeCases.count)
+        for (document, answer) in zip(Self.edgeCases, answers) {
+            let ours = Result { () throws(YAMLError) in try YAMLReader.read(document) }
+            if let error = answer["error"] {
+                #expect(throws: YAMLError.self, "PyYAML refuses \(document.debugDescription) (\(error)); ours read \(ours)") { try ours.get() }
+            } else {
+                let theirs = answer["value"] as? NSObject
+                switch ours {
+                case .success(let node): #expect(Self.plain(node) as? NSObject == theirs, "\(document.debugDescription)")
+                case .failure(let error): Issue.record("PyYAML reads \(document.debugDescription) as \(String(describing: theirs)); ours refused it: \(error)")
+                }
+            }
+        }
+    }
+
     private static func plain(_ node: YAMLNode) -> Any {
         switch node {
         case .scalar(let text): return text ?? ""
