@@ -101,9 +101,10 @@ public struct HTTPRequestParser: Sendable {
     /// limit.
     private mutating func readHead() throws(HTTPParseError) -> (value: HTTPRequestHead, byteCount: Int, bodyStart: Int)? {
         lineStart = max(lineStart, start)
-        while scanned <= lineStart, buffer.count - lineStart >= 2, buffer[lineStart] == 0x0D, buffer[lineStart + 1] == 0x0A {
+        // Whether or not the line was scanned before: its CR and LF may have come in two reads.
+        while buffer.count - lineStart >= 2, buffer[lineStart] == 0x0D, buffer[lineStart + 1] == 0x0A {
             lineStart += 2
-            scanned = lineStart
+            scanned = max(scanned, lineStart)
             if lineStart - start > maximumHeaderByteCount { throw .headersTooLarge(limit: maximumHeaderByteCount) }
         }
         var index = max(scanned, lineStart)
