@@ -6,6 +6,9 @@ public struct HTTPResponse: Sendable, Equatable {
     public var headers: [HTTPField]
     /// The body.
     public var body: [UInt8]
+    /// Whether the server closes the connection once this answer is written, whatever the
+    /// request asked (`Connection: close`): for a client that is not to be served again.
+    public var closesConnection = false
 
     /// An answer with these parts.
     public init(status: Int, headers: [HTTPField] = [], body: [UInt8] = []) {

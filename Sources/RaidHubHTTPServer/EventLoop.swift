@@ -227,7 +227,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func respond(_ connection: Connection, with response: HTTPResponse) {
-        let keepAlive = connection.keepAlive && !stopping
+        let keepAlive = connection.keepAlive && !stopping && !response.closesConnection
         connection.output = HTTPResponseWriter.serialize(
             status: response.status, headers: response.headers, body: response.body, keepAlive: keepAlive,
             includeBody: !connection.answeringHead)

@@ -16,6 +16,8 @@ public final class HTTPResponder: Sendable {
     public struct Connection: Sendable, Hashable {
         /// Unique among this server's connections.
         public let number: UInt64
+        /// The client's IP address, 4 bytes (IPv4) or 16 (IPv6), in network order; empty if unknown.
+        public let clientAddress: [UInt8]
         /// The client's TCP port (0 if unknown).
         public let clientPort: UInt16
     }

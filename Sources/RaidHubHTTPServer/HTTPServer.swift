@@ -201,7 +201,8 @@ public final class HTTPServer: @unchecked Sendable {
             }
             return nil
         case .deferred(let handler):
-            let connection = HTTPResponder.Connection(number: generation, clientPort: SocketAddress.peerPort(of: descriptor))
+            let peer = SocketAddress.peer(of: descriptor)
+            let connection = HTTPResponder.Connection(number: generation, clientAddress: peer.address, clientPort: peer.port)
             let responder = HTTPResponder(connection: connection) { [self] response, responder in
                 complete(Completion(descriptor: descriptor, generation: generation, response: response, responder: responder))
             }

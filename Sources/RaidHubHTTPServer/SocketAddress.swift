@@ -41,9 +41,26 @@ struct SocketAddress {
         throw lastError
     }
 
-    /// The port at the other end of a connected socket (0 if it cannot be read).
-    static func peerPort(of descriptor: Int32) -> UInt16 {
-        port(of: descriptor, getpeername)
+    /// The address (4 or 16 bytes, network order) and port at the other end of a connected
+    /// socket; empty and 0 if they cannot be read.
+    static func peer(of descriptor: Int32) -> (address: [UInt8], port: UInt16) {
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let status = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(descriptor, $0, &length) }
+        }
+        guard status == 0 else { return ([], 0) }
+        let family = Int32(address.ss_family)
+        return withUnsafePointer(to: &address) { pointer in
+            if family == AF_INET6 {
+                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    (withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) }, UInt16(bigEndian: $0.pointee.sin6_port))
+                }
+            }
+            return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                (withUnsafeBytes(of: $0.pointee.sin_addr) { Array($0) }, UInt16(bigEndian: $0.pointee.sin_port))
+            }
+        }
     }
 
     /// The port of the address `read` (getsockname or getpeername) gives for `descriptor`.

@@ -4,7 +4,9 @@ import Foundation
 /// queue. Each function's events run oldest first, at most as many at a time as it may have
 /// instances, so a queued event holds no thread and no place in the pool's own queue (whose
 /// bound throttles callers that wait). An event throttled by the function's reserved concurrency
-/// waits and is tried again a second later, as Lambda retries it: once accepted, an event runs,
+/// waits and is tried again a second later, as Lambda retries it; one that fails (an error, a
+/// crash, a timeout, an instance that could not start) is tried twice more, one and two seconds
+/// later, as Lambda retries it twice (a minute and two apart). Once accepted, an event runs,
 /// unless the runner stops first. Beyond `limit` events or `byteLimit` bytes, nothing is accepted
 /// (Lambda's 429), so no 202 is given for an event that cannot be kept.
 final class AsyncInvocationQueue: @unchecked Sendable {
@@ -19,6 +21,8 @@ final class AsyncInvocationQueue: @unchecked Sendable {
         let function: String
         let payload: [UInt8]
         let traceId: String?
+        /// Tries that ended in a failure (throttles do not count).
+        var failures = 0
     }
 
     private let runner: LocalRunner
@@ -76,27 +80,34 @@ final class AsyncInvocationQueue: @unchecked Sendable {
         }
     }
 
-    /// After `event` ran, or was turned away by a throttle: a throttled event goes back to the
-    /// head of its function's queue and is tried again after `retryDelay`.
+    /// After `event` ran, or was turned away: a throttled event goes back to the head of its
+    /// function's queue and is tried again after `retryDelay`; a failed one likewise, after one
+    /// and then two seconds, at most twice.
     private func ended(_ event: Event, _ result: InvocationResult) {
-        let throttled: Bool
+        var event = event
+        let delay: Duration?
         switch result {
-        case .throttled, .queueFull: throttled = true
-        default: throttled = false
+        case .response: delay = nil
+        case .throttled, .queueFull: delay = Self.retryDelay
+        default:
+            event.failures += 1
+            delay = event.failures <= 2 ? Self.retryDelay * event.failures : nil
+            if delay == nil { runner.say("\(event.function): an Event invocation failed three times and is let go, as Lambda lets it go") }
         }
         lock.withLock {
             running[event.function, default: 1] -= 1
-            if throttled {
+            if delay != nil {
                 waiting[event.function, default: []].insert(event, at: 0)
             } else {
                 count -= 1
                 bytes -= event.payload.count
             }
         }
-        if throttled {
-            runner.timekeeper.schedule(after: Self.retryDelay) { [self] in startWaiting(event.function) }
+        let function = event.function
+        if let delay {
+            runner.timekeeper.schedule(after: delay) { [self] in startWaiting(function) }
         } else {
-            startWaiting(event.function)
+            startWaiting(function)
         }
     }
 

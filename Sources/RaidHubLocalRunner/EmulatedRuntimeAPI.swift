@@ -146,7 +146,9 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         }
         if case .check(let owner, let serverPort) = vetting {
             // Where /proc cannot be read, nothing can be told apart: served, as before the check.
-            let finding = LoopbackConnectionOwner.find(clientPort: connection.clientPort, serverPort: serverPort, tree: owner)
+            let finding = LoopbackConnectionOwner.find(
+                client: .init(address: connection.clientAddress, port: connection.clientPort),
+                server: .init(address: [127, 0, 0, 1], port: serverPort), tree: owner)
             vetting = finding == .outsideTree ? .refuse : .serve
             lock.withLock {
                 // Bounded: a connection forgotten is only looked up again.
@@ -158,7 +160,11 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         switch vetting {
         case .wait: return
         case .refuse:
-            responder.respond(errorAnswer(403, "Forbidden", "this Runtime API serves its instance's processes only"))
+            // Closed after the answer: a process holding refused connections must not fill the
+            // Runtime API's 16 and keep the runtime out.
+            var refusal = errorAnswer(403, "Forbidden", "this Runtime API serves its instance's processes only")
+            refusal.closesConnection = true
+            responder.respond(refusal)
             return
         default: break
         }

@@ -16,31 +16,59 @@ enum LoopbackConnectionOwner {
         case unknowable
     }
 
-    /// Whether the client end of the loopback connection from `clientPort` to `serverPort` is
-    /// held by `root` or one of its descendants.
-    static func find(clientPort: UInt16, serverPort: UInt16, tree root: Int32) -> Finding {
+    /// One end of a TCP connection: its address (4 or 16 bytes, network order) and port.
+    struct Endpoint: Equatable {
+        let address: [UInt8]
+        let port: UInt16
+
+        /// The same IPv4 endpoint as an IPv6 socket sees it (`::ffff:a.b.c.d`).
+        var mapped: Endpoint? {
+            address.count == 4 ? Endpoint(address: [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF] + address, port: port) : nil
+        }
+    }
+
+    /// Whether the client end of the connection from `client` to `server` is held by `root` or
+    /// one of its descendants. Both ends must match a row exactly (a port alone can be shared by
+    /// another socket bound to another loopback address), in /proc/net/tcp or, for a runtime on
+    /// an IPv6 socket, /proc/net/tcp6; a connection two rows could be is refused.
+    static func find(client: Endpoint, server: Endpoint, tree root: Int32) -> Finding {
         guard let table = readWhole("/proc/net/tcp") else { return .unknowable }
-        guard let inode = inode(in: table, clientPort: clientPort, serverPort: serverPort) else { return .outsideTree }
+        var inodes = self.inodes(in: table, client: client, server: server)
+        if let mappedClient = client.mapped, let mappedServer = server.mapped, let table6 = readWhole("/proc/net/tcp6") {
+            inodes += self.inodes(in: table6, client: mappedClient, server: mappedServer)
+        }
+        guard inodes.count == 1, let inode = inodes.first else { return .outsideTree }
         let link = "socket:[\(inode)]"
         return processTree(root).contains { holds($0, link) } ? .withinTree : .outsideTree
     }
 
-    /// The inode of the socket whose local port is `clientPort` and remote port `serverPort`,
-    /// from /proc/net/tcp's rows (`sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...`,
-    /// addresses as `HEXADDR:HEXPORT`).
-    static func inode(in table: [UInt8], clientPort: UInt16, serverPort: UInt16) -> UInt64? {
+    /// The inodes of the sockets whose local end is `client` and remote end `server`, from the
+    /// rows of /proc/net/tcp or tcp6 (`sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+    /// ...`, each end `ADDRESS:PORT` in hexadecimal, the address as the kernel's 32-bit words).
+    static func inodes(in table: [UInt8], client: Endpoint, server: Endpoint) -> [UInt64] {
+        var found: [UInt64] = []
         for line in table.split(separator: UInt8(ascii: "\n")).dropFirst() {
             let fields = line.split(separator: UInt8(ascii: " "))
-            guard fields.count > 9, port(fields[1]) == clientPort, port(fields[2]) == serverPort else { continue }
-            return UInt64(String(decoding: fields[9], as: UTF8.self))
+            guard fields.count > 9, endpoint(fields[1]) == client, endpoint(fields[2]) == server,
+                  let inode = UInt64(String(decoding: fields[9], as: UTF8.self)) else { continue }
+            found.append(inode)
         }
-        return nil
+        return found
     }
 
-    /// The port of an `ADDR:PORT` field, both in hexadecimal.
-    private static func port(_ field: ArraySlice<UInt8>) -> UInt16? {
-        guard let colon = field.lastIndex(of: UInt8(ascii: ":")) else { return nil }
-        return UInt16(String(decoding: field[(colon + 1)...], as: UTF8.self), radix: 16)
+    /// An `ADDRESS:PORT` field: the address as 32-bit words printed in hexadecimal (each word
+    /// the bytes of the address in memory order), the port in hexadecimal.
+    private static func endpoint(_ field: ArraySlice<UInt8>) -> Endpoint? {
+        guard let colon = field.lastIndex(of: UInt8(ascii: ":")),
+              let port = UInt16(String(decoding: field[(colon + 1)...], as: UTF8.self), radix: 16) else { return nil }
+        let hex = Array(field[..<colon])
+        guard hex.count == 8 || hex.count == 32 else { return nil }
+        var address: [UInt8] = []
+        for word in stride(from: 0, to: hex.count, by: 8) {
+            guard let value = UInt32(String(decoding: hex[word..<(word + 8)], as: UTF8.self), radix: 16) else { return nil }
+            address += withUnsafeBytes(of: value.littleEndian) { Array($0) }
+        }
+        return Endpoint(address: address, port: port)
     }
 
     /// `root` and every descendant, from each thread's /proc/PID/task/TID/children.

@@ -120,6 +120,37 @@ import Testing
         #expect(lines.countContaining("took") == 2, "the function ran for no client that had left")
     }
 
+    /// An `Event` invocation that fails is tried twice more, a second and then two seconds
+    /// later, as Lambda retries it twice; then let go, and said. (An instance that could not
+    /// start, as while an executable is rebuilt, lost its events after their 202.)
+    @Test func retriesAFailedEventInvocationTwice() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("failing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let tries = folder.appendingPathComponent("tries")
+        try TestRuntime.shell("echo try >> '\(tries.path)'\nexit 3", to: folder.appendingPathComponent("sleeper"))
+        let time = Timekeeper.manual(), lines = InstancePoolTests.Lines()
+        let runner = LocalRunner(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+                                 log: lines.log, timekeeper: time)
+        let emulator = LambdaInvokeEmulator(runner: runner)
+        let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
+        let url = "http://127.0.0.1:\(try server.start())/2015-03-31/functions/Sleeper/invocations"
+        defer { server.stop(); runner.shutdown() }
+        func count() -> Int { ((try? String(contentsOf: tries, encoding: .utf8)) ?? "").split(separator: "\n").count }
+        #expect(try RunnerHTTPClient.send("POST", url, headers: ["X-Amz-Invocation-Type": "Event"], body: Data("{}".utf8)).status == 202)
+        #expect(Eventually.holds { count() == 1 })
+        // Time moves a quarter second at a time until the next try: the failure is noticed
+        // (and its retry scheduled) on the runner's threads, after the script has written.
+        var waited = Duration.zero
+        #expect(Eventually.holds { time.advance(by: .milliseconds(250)); waited += .milliseconds(250); return count() == 2 })
+        #expect(waited >= .seconds(1), "tried again a second later, not before")
+        waited = .zero
+        #expect(Eventually.holds { time.advance(by: .milliseconds(250)); waited += .milliseconds(250); return count() == 3 })
+        #expect(waited >= .seconds(2), "and two seconds after that")
+        lines.waitFor("failed three times and is let go")
+        time.advance(by: .seconds(10))
+        #expect(count() == 3, "no fourth try")
+    }
+
     @Test func aThrottledRouteAnswersAPIGateways500() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
         let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,

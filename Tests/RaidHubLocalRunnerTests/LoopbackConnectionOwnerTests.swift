@@ -23,14 +23,18 @@ import Testing
         let listener = try TestListener()
         let client = try RawConnection(port: listener.port)
         let clientPort = try #require(TestListener.localPort(of: client.descriptor))
-        #expect(LoopbackConnectionOwner.find(clientPort: clientPort, serverPort: listener.port, tree: getpid()) == .withinTree)
+        let loopback: [UInt8] = [127, 0, 0, 1]
+        let (me, server) = (LoopbackConnectionOwner.Endpoint(address: loopback, port: clientPort), LoopbackConnectionOwner.Endpoint(address: loopback, port: listener.port))
+        #expect(LoopbackConnectionOwner.find(client: me, server: server, tree: getpid()) == .withinTree)
         let sleeper = Process()
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = ["30"]
         try sleeper.run()
         defer { sleeper.terminate() }
-        #expect(LoopbackConnectionOwner.find(clientPort: clientPort, serverPort: listener.port, tree: sleeper.processIdentifier) == .outsideTree)
-        #expect(LoopbackConnectionOwner.find(clientPort: 1, serverPort: listener.port, tree: getpid()) == .outsideTree)
+        #expect(LoopbackConnectionOwner.find(client: me, server: server, tree: sleeper.processIdentifier) == .outsideTree)
+        #expect(LoopbackConnectionOwner.find(client: .init(address: loopback, port: 1), server: server, tree: getpid()) == .outsideTree)
+        #expect(LoopbackConnectionOwner.find(client: .init(address: [127, 0, 0, 2], port: clientPort), server: server, tree: getpid()) == .outsideTree,
+                "the same port from another loopback address is another socket")
     }
 
     /// The tree holds a child's children: a shell that starts the runtime, lldb-server's inferior.
@@ -44,18 +48,29 @@ import Testing
         #expect(LoopbackConnectionOwner.processTree(getpid()).contains(shell.processIdentifier))
     }
 
-    /// /proc/net/tcp's rows as the kernel writes them.
-    @Test func readsTheInodeOfTheRowForBothPorts() {
+    /// /proc/net/tcp's and tcp6's rows as the kernel writes them: both ends must match, address
+    /// and port (a thief bound to 127.0.0.2 with the runtime's port once passed for it).
+    @Test func readsTheInodesOfTheRowsForBothEnds() {
         let table = Array("""
               sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
                0: 0100007F:0BB8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1111 1 0000000000000000 100 0 0 10 0
                1: 0100007F:D2A4 0100007F:0BB8 01 00000000:00000000 00:00000000 00000000     0        0 2222 1 0000000000000000 20 4 30 10 -1
                2: 0100007F:0BB8 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000     0        0 3333 1 0000000000000000 20 4 30 10 -1
+               3: 0200007F:D2A4 0100007F:0BB8 01 00000000:00000000 00:00000000 00000000     0        0 4444 1 0000000000000000 20 4 30 10 -1
 
             """.utf8)
-        #expect(LoopbackConnectionOwner.inode(in: table, clientPort: 0xD2A4, serverPort: 0x0BB8) == 2222)
-        #expect(LoopbackConnectionOwner.inode(in: table, clientPort: 0x0BB8, serverPort: 0xD2A4) == 3333)
-        #expect(LoopbackConnectionOwner.inode(in: table, clientPort: 0xD2A5, serverPort: 0x0BB8) == nil)
+        let loopback: [UInt8] = [127, 0, 0, 1]
+        let server = LoopbackConnectionOwner.Endpoint(address: loopback, port: 0x0BB8)
+        #expect(LoopbackConnectionOwner.inodes(in: table, client: .init(address: loopback, port: 0xD2A4), server: server) == [2222])
+        #expect(LoopbackConnectionOwner.inodes(in: table, client: .init(address: [127, 0, 0, 2], port: 0xD2A4), server: server) == [4444])
+        #expect(LoopbackConnectionOwner.inodes(in: table, client: .init(address: loopback, port: 0xD2A5), server: server).isEmpty)
+        let table6 = Array("""
+              sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0000000000000000FFFF00000100007F:D2A4 0000000000000000FFFF00000100007F:0BB8 01 00000000:00000000 00:00000000 00000000     0        0 5555 1 0000000000000000 20 4 30 10 -1
+
+            """.utf8)
+        let mapped = LoopbackConnectionOwner.Endpoint(address: loopback, port: 0xD2A4).mapped!
+        #expect(LoopbackConnectionOwner.inodes(in: table6, client: mapped, server: server.mapped!) == [5555], "a runtime on an IPv6 socket")
     }
 }
 
