@@ -241,7 +241,11 @@ final class EventLoop: @unchecked Sendable {
     /// Answers a request the server refuses itself, tells whoever listens, and closes.
     private func refuse(_ connection: Connection, _ response: HTTPResponse) {
         let line = connection.parser.pendingRequestLine
-        server.onRefusal?(HTTPServer.Refusal(status: response.status, method: line?.method, target: line?.target))
+        if let onRefusal = server.onRefusal {
+            let peer = SocketAddress.peer(of: connection.descriptor)
+            onRefusal(HTTPServer.Refusal(status: response.status, method: line?.method, target: line?.target,
+                                         connection: HTTPResponder.Connection(number: connection.generation, clientAddress: peer.address, clientPort: peer.port)))
+        }
         answerAndClose(connection, response)
     }
 

@@ -81,6 +81,8 @@ public final class HTTPServer: @unchecked Sendable {
         public let method: String?
         /// The request's target, when its head was read.
         public let target: String?
+        /// The connection it came on.
+        public let connection: HTTPResponder.Connection
     }
     private let control = Mutex(Control())
     private let stopped = DispatchSemaphore(value: 0)

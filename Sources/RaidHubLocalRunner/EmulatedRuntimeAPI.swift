@@ -18,12 +18,6 @@ import RaidHubLambda
 /// answered 403 whatever it asks. Until the instance's process is known (it connects as soon
 /// as it is spawned), requests wait.
 final class EmulatedRuntimeAPI: @unchecked Sendable {
-    /// Whom a connection's requests are for.
-    private enum Vetting {
-        case serve, refuse, wait
-        case check(owner: Int32, serverPort: UInt16)
-    }
-
     private struct State {
         /// The instance's process, once spawned: it and its descendants are served.
         var owner: Int32?
@@ -63,7 +57,10 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         limits.keepAliveTimeout = .seconds(24 * 3600)  // a runtime between invocations is not idle
         limits.maximumConnections = 16
         let server = HTTPServer(port: 0, limits: limits, onRefusal: { [self] refusal in
-            if refusal.status == 413, let method = refusal.method, let target = refusal.target { refusedResponse(method, target) }
+            // Only the instance's own runtime can end its invocation so.
+            if refusal.status == 413, let method = refusal.method, let target = refusal.target, isInstances(refusal.connection) == true {
+                refusedResponse(method, target)
+            }
         }) { [self] request, responder in
             handle(request, responder)
         }
@@ -133,44 +130,57 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     var reportedInitError: [UInt8]? { lock.withLock { state.initError } }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        let connection = responder.connection
-        var vetting = lock.withLock { () -> Vetting in
-            if state.vetted.contains(connection.number) { return .serve }
-            if state.refused.contains(connection.number) { return .refuse }
-            guard let owner = state.owner else {
-                if state.stopped { return .serve }  // answered "stopped" below
+        guard let served = isInstances(responder.connection) else {
+            // Before the instance's process is known: the request waits for it.
+            enum Early { case parked, stopped, known }
+            let early = lock.withLock { () -> Early in
+                if state.stopped { return .stopped }
+                guard state.owner == nil else { return .known }
                 state.unvetted.append((request, responder))
-                return .wait
+                return .parked
             }
-            return .check(owner: owner, serverPort: state.serverPort)
-        }
-        if case .check(let owner, let serverPort) = vetting {
-            // Where /proc cannot be read, nothing can be told apart: served, as before the check.
-            let finding = LoopbackConnectionOwner.find(
-                client: .init(address: connection.clientAddress, port: connection.clientPort),
-                server: .init(address: [127, 0, 0, 1], port: serverPort), tree: owner)
-            vetting = finding == .outsideTree ? .refuse : .serve
-            lock.withLock {
-                // Bounded: a connection forgotten is only looked up again.
-                if state.vetted.count >= 64 { state.vetted.removeAll() }
-                if state.refused.count >= 1024 { state.refused.removeAll() }
-                if case .refuse = vetting { state.refused.insert(connection.number) } else { state.vetted.insert(connection.number) }
+            switch early {
+            case .parked: return
+            case .stopped: responder.respond(.message(500, "stopped"))
+            case .known: handle(request, responder)  // known meanwhile: looked up now
             }
+            return
         }
-        switch vetting {
-        case .wait: return
-        case .refuse:
+        guard served else {
             // Closed after the answer: a process holding refused connections must not fill the
             // Runtime API's 16 and keep the runtime out.
             var refusal = errorAnswer(403, "Forbidden", "this Runtime API serves its instance's processes only")
             refusal.closesConnection = true
             responder.respond(refusal)
             return
-        default: break
         }
         let path = request.path
         if request.method == "GET", path == RuntimeAPI.nextPath { return next(responder) }
         responder.respond(answer(request))
+    }
+
+    /// Whether `connection` is the instance's own (its process tree holds the client end),
+    /// looked up in /proc once per connection; nil while the instance's process is not known.
+    /// Where /proc cannot be read, nothing can be told apart: served, as before the check.
+    private func isInstances(_ connection: HTTPResponder.Connection) -> Bool? {
+        let (decided, owner, serverPort) = lock.withLock { () -> (Bool?, Int32?, UInt16) in
+            if state.vetted.contains(connection.number) { return (true, nil, 0) }
+            if state.refused.contains(connection.number) { return (false, nil, 0) }
+            return (nil, state.owner, state.serverPort)
+        }
+        if let decided { return decided }
+        guard let owner else { return nil }
+        let finding = LoopbackConnectionOwner.find(
+            client: .init(address: connection.clientAddress, port: connection.clientPort),
+            server: .init(address: [127, 0, 0, 1], port: serverPort), tree: owner)
+        let served = finding != .outsideTree
+        lock.withLock {
+            // Bounded: a connection forgotten is only looked up again.
+            if state.vetted.count >= 64 { state.vetted.removeAll() }
+            if state.refused.count >= 1024 { state.refused.removeAll() }
+            if served { state.vetted.insert(connection.number) } else { state.refused.insert(connection.number) }
+        }
+        return served
     }
 
     private func answer(_ request: HTTPRequest) -> HTTPResponse {

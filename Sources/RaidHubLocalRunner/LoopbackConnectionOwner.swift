@@ -49,8 +49,10 @@ enum LoopbackConnectionOwner {
         var found: [UInt64] = []
         for line in table.split(separator: UInt8(ascii: "\n")).dropFirst() {
             let fields = line.split(separator: UInt8(ascii: " "))
+            // Inode 0: a socket no process holds any more (TIME_WAIT), whose ports a new
+            // connection on loopback may already reuse.
             guard fields.count > 9, endpoint(fields[1]) == client, endpoint(fields[2]) == server,
-                  let inode = UInt64(String(decoding: fields[9], as: UTF8.self)) else { continue }
+                  let inode = UInt64(String(decoding: fields[9], as: UTF8.self)), inode != 0 else { continue }
             found.append(inode)
         }
         return found

@@ -32,6 +32,11 @@ struct YAMLLine {
         var quote: Character?
         var escaped = false
         var previous: Character = " "
+        // A quote opens a quoted scalar only where a value starts: at the start, after `: `,
+        // `- `, `? `, a tag, or inside flow brackets; elsewhere (`a 'b # c`) it is plain text,
+        // and a `#` after it still starts a comment.
+        var lastSignificant: Character?
+        var tokenIsTag = false
         for index in content.indices {
             let character = content[index]
             if let open = quote {
@@ -42,10 +47,14 @@ struct YAMLLine {
                 } else if character == open {
                     quote = nil
                 }
-            } else if (character == "'" || character == "\"") && " [{,:".contains(previous) {
+            } else if (character == "'" || character == "\""),
+                      "[{,".contains(previous) || (previous == " " || previous == ":") && (lastSignificant.map { ":-?[{,".contains($0) } ?? true || tokenIsTag) {
                 quote = character
             } else if character == "#", previous == " " || previous == "\t" {
                 return trimmedTrailing(content[..<index])
+            } else if character != " " && character != "\t" {
+                if previous == " " || previous == "\t" || lastSignificant == nil { tokenIsTag = character == "!" }
+                lastSignificant = character
             }
             previous = character
         }

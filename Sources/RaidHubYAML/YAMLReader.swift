@@ -192,6 +192,10 @@ public struct YAMLReader {
     /// parent, no comment between), folded as YAML folds them: one line break is a space, each
     /// empty line a newline. A comment ends it: a line that would continue it after one is refused.
     private mutating func readPlainContinuation(_ first: Substring, after line: YAMLLine, parentIndent: Int) throws(YAMLError) -> String {
+        // `key: a: b` is not a value holding ": ": YAML (and PyYAML) refuse a mapping there.
+        if first.hasSuffix(":") || first.contains(": ") || first.contains(":\t") {
+            throw YAMLError("a mapping value is not allowed here: quote a scalar that holds ': '", line: line.number, column: line.indent + 1)
+        }
         var text = String(first)
         var emptyLines = 0
         var probe = index

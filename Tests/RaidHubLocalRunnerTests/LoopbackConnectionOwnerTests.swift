@@ -49,7 +49,8 @@ import Testing
     }
 
     /// /proc/net/tcp's and tcp6's rows as the kernel writes them: both ends must match, address
-    /// and port (a thief bound to 127.0.0.2 with the runtime's port once passed for it).
+    /// and port (a thief bound to 127.0.0.2 with the runtime's port once passed for it); a
+    /// TIME_WAIT row of an earlier connection on the same ports (inode 0) is no one's.
     @Test func readsTheInodesOfTheRowsForBothEnds() {
         let table = Array("""
               sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -57,6 +58,7 @@ import Testing
                1: 0100007F:D2A4 0100007F:0BB8 01 00000000:00000000 00:00000000 00000000     0        0 2222 1 0000000000000000 20 4 30 10 -1
                2: 0100007F:0BB8 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000     0        0 3333 1 0000000000000000 20 4 30 10 -1
                3: 0200007F:D2A4 0100007F:0BB8 01 00000000:00000000 00:00000000 00000000     0        0 4444 1 0000000000000000 20 4 30 10 -1
+               4: 0100007F:D2A4 0100007F:0BB8 06 00000000:00000000 03:00000F9E 00000000     0        0 0 3 0000000000000000
 
             """.utf8)
         let loopback: [UInt8] = [127, 0, 0, 1]

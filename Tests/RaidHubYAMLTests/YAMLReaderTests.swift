@@ -225,7 +225,7 @@ import Testing
     @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"))
     func agreesWithPyYAML() throws {
         let documents = try Self.realTemplates() + [Self.template, Self.multiLine, "a: [1, {b: c, d: [e, f]}, 'g''h']\nb: \"x\\ty\"\nc: plain text here\nd:\n  - 1\n  -\n    - 2\n",
-                         "k: >\n  folded\n  text\n\n  para\nl: |-\n  literal\n   more\n"]
+                         "k: >\n  folded\n  text\n\n  para\nl: |-\n  literal\n   more\n", "a: !Sub \"x #y\"\nb: !Sub x #y\nc: !Ref 'z' # c\n"]
         for document in documents {
             let script = """
             import sys, json, yaml
@@ -255,6 +255,8 @@ import Testing
         "--- a: b\n", "--- - a\n", "--- \"a\"\n", "--- [a, b]\n",
         "a: x\n---\nb: y\n", "text\n---\nmore\n", "a: [x,\n---\n]\n", "a: \"x\n---\ny\"\n", "\"x\n---\ny\"\n", "a: |\n  x\n---\n",
         "a: plain\n  continued\n\n  after a blank\n", "a: 'it''s\n  two'\n",
+        "A: a 'b # c\n", "A: a \"b # c\n", "A: a: b\n", "A: b:\n", "A: http://x\n", "A: a:b\n",
+        "- a: b: c\n", "'k': 'v' # c\n", "- 'a' # c\n", "A: {b: 'c # d'}\n",
     ]
 
     /// The edge cases against PyYAML's BaseLoader, in one Python run.
