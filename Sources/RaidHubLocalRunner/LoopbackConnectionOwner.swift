@@ -32,14 +32,20 @@ enum LoopbackConnectionOwner {
     /// another socket bound to another loopback address), in /proc/net/tcp or, for a runtime on
     /// an IPv6 socket, /proc/net/tcp6; a connection two rows could be is refused.
     static func find(client: Endpoint, server: Endpoint, tree root: Int32) -> Finding {
-        guard let table = readWhole("/proc/net/tcp") else { return .unknowable }
-        var inodes = self.inodes(in: table, client: client, server: server)
-        if let mappedClient = client.mapped, let mappedServer = server.mapped, let table6 = readWhole("/proc/net/tcp6") {
-            inodes += self.inodes(in: table6, client: mappedClient, server: mappedServer)
+        // /proc/net/tcp is no snapshot: read while sockets come and go, a row can be missed or
+        // read twice. The same inode twice is one socket; a row not found is looked for again.
+        for _ in 0..<3 {
+            guard let table = readWhole("/proc/net/tcp") else { return .unknowable }
+            var inodes = Set(self.inodes(in: table, client: client, server: server))
+            if let mappedClient = client.mapped, let mappedServer = server.mapped, let table6 = readWhole("/proc/net/tcp6") {
+                inodes.formUnion(self.inodes(in: table6, client: mappedClient, server: mappedServer))
+            }
+            if inodes.isEmpty { continue }
+            guard inodes.count == 1, let inode = inodes.first else { return .outsideTree }
+            let link = "socket:[\(inode)]"
+            return processTree(root).contains { holds($0, link) } ? .withinTree : .outsideTree
         }
-        guard inodes.count == 1, let inode = inodes.first else { return .outsideTree }
-        let link = "socket:[\(inode)]"
-        return processTree(root).contains { holds($0, link) } ? .withinTree : .outsideTree
+        return .outsideTree
     }
 
     /// The inodes of the sockets whose local end is `client` and remote end `server`, from the
