@@ -28,7 +28,8 @@ for _ in $(seq 1 300); do
 done
 # Dummy credentials: moto accepts any; nothing leaves the machine.
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
-# What a person types at the prompts, given the way automation gives it.
+# What a person types at the prompts, given the way automation gives it: made-up values for this
+# run against moto only; no function or template reads them, and production has no default.
 export BUNGIE_CLIENT_SECRET=ci-bungie-client-secret BUNGIE_API_KEY=ci-bungie-api-key
 
 block() {  # LABEL: the shell block after `<!-- ci: LABEL` in docs/deploy.md, as written

@@ -15,6 +15,11 @@ declare -A module=(
   [http-response-split]=RaidHubHTTP
   [yaml-reader]=RaidHubYAML
 )
+# Code some targets share, compiled into them.
+declare -A shared=(
+  [http-request-split]=Fuzz/Shared/split-stream.swift
+  [http-response-split]=Fuzz/Shared/split-stream.swift
+)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(json-round-trip http-request-split http-response-split yaml-reader)
 mkdir -p .build/fuzz
@@ -23,7 +28,7 @@ for target in "${targets[@]}"; do
   echo "== $target (${module[$target]}), ${seconds} s"
   # The linker's notes about sanitizer symbols are noise; real errors fail the build.
   swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
-    "Sources/${module[$target]}"/*.swift "Fuzz/$target.swift" -o ".build/fuzz/$target" 2>.build/fuzz/"$target".build.log \
+    "Sources/${module[$target]}"/*.swift "Fuzz/$target.swift" ${shared[$target]:-} -o ".build/fuzz/$target" 2>.build/fuzz/"$target".build.log \
     || { cat .build/fuzz/"$target".build.log >&2; exit 1; }
   corpus=.build/fuzz/corpus/$target
   mkdir -p "$corpus"

@@ -167,14 +167,19 @@ public final class InstancePool: @unchecked Sendable {
             do {
                 instance = try replacement(for: grant, stamp: modified)
             } catch {
-                passOn(.start)
-                leave()
-                log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
-                call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
-                return
+                return couldNotStart(call, error)
             }
             run(call, on: instance)
         }
+    }
+
+    /// A call whose instance could not be started: its slot goes to the next caller, and it
+    /// ends as a crash, with the reason in the log.
+    private func couldNotStart(_ call: InvocationRequest, _ error: any Error) {
+        passOn(.start)
+        leave()
+        log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
+        call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
     }
 
     /// The instance to run on: the granted one while it is alive and current, or a new one.
@@ -234,10 +239,7 @@ public final class InstancePool: @unchecked Sendable {
                 do {
                     run(call, on: try launch())
                 } catch {
-                    passOn(.start)
-                    leave()
-                    log.line("\(definition.logicalId): cannot start \(definition.executable.path): \(error)")
-                    call.answer(.crashed(exitStatus: -1, requestId: call.requestId))
+                    couldNotStart(call, error)
                 }
             }
             return
