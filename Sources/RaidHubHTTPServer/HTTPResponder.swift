@@ -1,5 +1,4 @@
 import RaidHubHTTP
-import Synchronization
 
 /// The way to answer a request taken by a deferred handler: call `respond` once, now or later,
 /// from any thread. If the client goes away before the answer reaches it, `onClientGone` runs,
@@ -25,7 +24,7 @@ public final class HTTPResponder: Sendable {
     /// The connection the request came on.
     public let connection: Connection
     private let deliver: @Sendable (HTTPResponse, HTTPResponder) -> Void
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(connection: Connection, deliver: @escaping @Sendable (HTTPResponse, HTTPResponder) -> Void) {
         self.connection = connection

@@ -1,7 +1,6 @@
 import CLinuxEvents
 import Foundation
 import RaidHubHTTP
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -84,7 +83,7 @@ public final class HTTPServer: @unchecked Sendable {
         /// The connection it came on.
         public let connection: HTTPResponder.Connection
     }
-    private let control = Mutex(Control())
+    private let control = Locked(Control())
     private let stopped = DispatchSemaphore(value: 0)
 
     /// A finished answer for the connection `descriptor` of `generation`; `responder` is told if

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import RaidHubHTTP
+import RaidHubHTTPServer
 import RaidHubJSON
 
 /// `start-api`: turns each HTTP request into the event API Gateway would send to the route's
@@ -98,7 +98,7 @@ public struct APIGatewayEmulator: Sendable {
         let done = access
         let invoke: @Sendable (JSONValue?) -> Void = { authorizerContext in
             // The integration timeout runs from the request's arrival, authorizer included.
-            let left = Mutex(false)
+            let left = Locked(false)
             let withdraw = pool.invoke(route.payloadVersion2 ? event.version2(authorizerContext: authorizerContext) : event.version1(),
                                        traceId: traceId, clientContext: nil, answerBy: arrived + .milliseconds(route.integrationTimeoutMilliseconds)) { result in
                 if left.withLock({ $0 }) { return answer(HTTPResponse(status: 499), done) }  // nginx's "client closed request", for the log

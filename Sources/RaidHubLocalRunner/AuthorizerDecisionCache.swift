@@ -1,6 +1,6 @@
 import Foundation
+import RaidHubHTTPServer
 import RaidHubJSON
-import Synchronization
 
 /// API Gateway's cache of Lambda authorizer decisions: keyed on the authorizer and the values
 /// of its identity sources, kept `ReauthorizeEvery` seconds; denials are cached like allows.
@@ -19,7 +19,7 @@ final class AuthorizerDecisionCache: Sendable {
         var sweepAt = 10_000
     }
 
-    private let entries = Mutex(Entries())
+    private let entries = Locked(Entries())
     private let timekeeper: Timekeeper
 
     /// An empty cache whose decisions expire on `timekeeper`'s time.

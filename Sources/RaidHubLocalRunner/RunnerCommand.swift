@@ -1,6 +1,5 @@
 import CLinuxEvents
 import Foundation
-import Synchronization
 import RaidHubHTTP
 import RaidHubHTTPServer
 
@@ -207,7 +206,7 @@ public struct RunnerCommand {
     /// second signal ends that at once), then stop every instance, busy ones too, and wait for
     /// them to exit. The exit status is the shell's for the signal: 130 or 143.
     private static func waitForShutdown(_ server: HTTPServer, _ runner: LocalRunner?) -> Int32 {
-        let received = Mutex<[Int32]>([])
+        let received = Locked<[Int32]>([])
         let first = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import RaidHubHTTPServer
 import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
@@ -212,10 +212,10 @@ import Testing
         let script = try TestRuntime.write("", to: FileManager.default.temporaryDirectory.appendingPathComponent("many-\(UUID().uuidString)"))
         for _ in 0..<3 {
             let pool = Self.pool(FunctionDefinition(logicalId: "Many", executable: script, environment: [:], maximumInstances: 16))
-            let answered = Mutex(0), group = DispatchGroup()
+            let answered = Locked(0), group = DispatchGroup()
             // Descriptors opened meanwhile push new ones above those a spawn looked at, as a
             // burst of connections does in the runner.
-            let held = Mutex<[Int32]>([])
+            let held = Locked<[Int32]>([])
             Thread {
                 for _ in 0..<400 {
                     let descriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import RaidHubHTTPServer
 @testable import RaidHubLocalRunner
 import Testing
 
@@ -7,7 +7,7 @@ import Testing
 @Suite struct TimekeeperTests {
     @Test func runsAlarmsInDeadlineOrderAndNotCancelledOnes() {
         let keeper = Timekeeper()
-        let fired = Mutex<[Int]>([])
+        let fired = Locked<[Int]>([])
         let done = DispatchSemaphore(value: 0)
         let now = ContinuousClock.now
         // Scheduled out of order; the earliest is scheduled last, so the sleeping thread must
@@ -29,7 +29,7 @@ import Testing
     @Test func manualTimeRunsWhatFallsDueAsItAdvances() {
         let time = Timekeeper.manual(wallMilliseconds: 1_000)
         let start = time.now
-        let fired = Mutex<[String]>([])
+        let fired = Locked<[String]>([])
         @Sendable func note(_ name: String) { fired.withLock { $0.append("\(name)@\(time.wallMilliseconds)") } }
         time.schedule(after: .seconds(3)) { note("three") }
         time.schedule(after: .seconds(1)) {
@@ -79,7 +79,7 @@ import Testing
     /// not cancelled, earliest first.
     @Test func keepsOrderThroughRandomCancellations() {
         let keeper = Timekeeper()
-        let fired = Mutex<[Int]>([])
+        let fired = Locked<[Int]>([])
         let start = ContinuousClock.now + .milliseconds(200)
         var generator = SystemRandomNumberGenerator()
         var expected: [(Int, Int)] = []
