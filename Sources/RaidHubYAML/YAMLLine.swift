@@ -7,28 +7,43 @@ struct YAMLLine {
     /// The content without a trailing comment (`#` at the start or after white space, outside
     /// quotes), found once: the reader looks at it several times per nesting level.
     let structuralContent: Substring
+    /// Where the first tab outside quotes and before any comment is, if there is one: PyYAML
+    /// refuses such a tab (after a plain scalar, before a key's colon, after a value), and the
+    /// reader refuses what it might read otherwise; inside block scalars tabs are text.
+    let structuralTab: Substring.Index?
 
     init(number: Int, indent: Int, content: Substring) {
         self.number = number
         self.indent = indent
         self.content = content
-        self.structuralContent = Self.withoutComment(content)
+        (self.structuralContent, self.structuralTab) = Self.withoutComment(content)
     }
 
     /// The same line seen from `count` characters further right (after "- "), where a new node
     /// starts: the comment found on the whole line still ends it.
     func advanced(by count: Int) -> YAMLLine {
-        YAMLLine(number: number, indent: indent + count, content: content.dropFirst(count), structuralContent: structuralContent.dropFirst(count))
+        YAMLLine(number: number, indent: indent + count, content: content.dropFirst(count), structuralContent: structuralContent.dropFirst(count),
+                 structuralTab: structuralTab)
     }
 
-    private init(number: Int, indent: Int, content: Substring, structuralContent: Substring) {
+    private init(number: Int, indent: Int, content: Substring, structuralContent: Substring, structuralTab: Substring.Index?) {
         self.number = number
         self.indent = indent
         self.content = content
         self.structuralContent = structuralContent
+        self.structuralTab = structuralTab
     }
 
-    private static func withoutComment(_ content: Substring) -> Substring {
+    /// The line's structural content; a tab in it is refused.
+    func structure() throws(YAMLError) -> Substring {
+        if let tab = structuralTab {
+            throw YAMLError("a tab outside a quoted or block scalar", line: number, column: indent + content.distance(from: content.startIndex, to: tab) + 1)
+        }
+        return structuralContent
+    }
+
+    private static func withoutComment(_ content: Substring) -> (Substring, Substring.Index?) {
+        var tab: Substring.Index?
         var quote: Character?
         var escaped = false
         var previous: Character = " "
@@ -51,14 +66,16 @@ struct YAMLLine {
                       "[{,".contains(previous) || (previous == " " || previous == ":") && (lastSignificant.map { ":-?[{,".contains($0) } ?? true || tokenIsTag) {
                 quote = character
             } else if character == "#", previous == " " || previous == "\t" {
-                return trimmedTrailing(content[..<index])
-            } else if character != " " && character != "\t" {
+                return (trimmedTrailing(content[..<index]), tab)
+            } else if character == "\t" {
+                tab = tab ?? index
+            } else if character != " " {
                 if previous == " " || previous == "\t" || lastSignificant == nil { tokenIsTag = character == "!" }
                 lastSignificant = character
             }
             previous = character
         }
-        return trimmedTrailing(content)
+        return (trimmedTrailing(content), tab)
     }
 
     /// Whether the line holds nothing but white space or a comment.

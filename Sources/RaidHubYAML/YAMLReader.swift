@@ -70,7 +70,7 @@ public struct YAMLReader {
         skipBlank()
         if index < lines.count {
             let line = lines[index]
-            let content = line.structuralContent
+            let content = try line.structure()
             if line.indent == 0, isDocumentMarker(content, "---") || isDocumentMarker(content, "...") {
                 throw YAMLError("several documents are not supported", line: line.number, column: 1)
             }
@@ -96,7 +96,7 @@ public struct YAMLReader {
     /// A node whose first line is the current one, at exactly `indent`, inside a parent at `parentIndent`.
     private mutating func readBlock(indent: Int, parentIndent: Int) throws(YAMLError) -> YAMLNode {
         let line = lines[index]
-        let content = line.structuralContent
+        let content = try line.structure()
         if content == "-" || content.hasPrefix("- ") { return try readSequence(indent: indent) }
         if try YAMLInline.mappingKey(in: content, line: line) != nil { return try readMapping(indent: indent) }
         return try readValue(content, line: line, column: line.indent + 1, parentIndent: parentIndent)
@@ -108,7 +108,7 @@ public struct YAMLReader {
         var items: [YAMLNode] = []
         while index < lines.count {
             let line = lines[index]
-            let content = line.structuralContent
+            let content = try line.structure()
             guard line.indent == indent, content == "-" || content.hasPrefix("- ") else { break }
             let rest = content.dropFirst().drop { $0 == " " }
             if rest.isEmpty {
@@ -132,7 +132,7 @@ public struct YAMLReader {
         while index < lines.count {
             let line = lines[index]
             guard line.indent == indent else { break }
-            let content = line.structuralContent
+            let content = try line.structure()
             guard let (key, valueStart) = try YAMLInline.mappingKey(in: content, line: line) else { break }
             if key == "<<" { throw YAMLError("merge keys are not supported", line: line.number, column: indent + 1) }
             if entries.contains(where: { $0.key == key }) {
@@ -203,7 +203,7 @@ public struct YAMLReader {
         while probe < lines.count {
             let next = lines[probe]
             if next.content.allSatisfy({ $0 == " " }) { emptyLines += 1; probe += 1; continue }
-            let content = next.structuralContent
+            let content = try next.structure()
             if content.isEmpty { endedByComment = true; probe += 1; continue }  // a comment line
             guard next.indent > parentIndent, !next.isDocumentMarker else { break }
             if endedByComment {
@@ -258,7 +258,7 @@ public struct YAMLReader {
     /// A node that starts on the current line at `column` (after "- ").
     private mutating func readInlineOrBlock(at column: Int, sequenceIndent: Int) throws(YAMLError) -> YAMLNode {
         let line = lines[index]
-        let content = line.structuralContent
+        let content = try line.structure()
         if content == "-" || content.hasPrefix("- ") { return try readSequence(indent: column) }
         if try YAMLInline.mappingKey(in: content, line: line) != nil { return try readMapping(indent: column) }
         // A lone value after "- ": its parent is the sequence.
@@ -271,7 +271,7 @@ public struct YAMLReader {
         skipBlank()
         guard index < lines.count else { return .scalar(nil) }
         let line = lines[index]
-        let content = line.structuralContent
+        let content = try line.structure()
         if line.indent > parentIndent { return try readBlock(indent: line.indent, parentIndent: parentIndent) }
         if allowSameIndentSequence, line.indent == parentIndent, content == "-" || content.hasPrefix("- ") {
             return try readSequence(indent: parentIndent)
@@ -287,7 +287,7 @@ public struct YAMLReader {
         index += 1
         while !state.isClosed {
             guard index < lines.count, !lines[index].isDocumentMarker else { throw YAMLError("unclosed flow collection", line: line.number, column: column) }
-            let next = lines[index].structuralContent
+            let next = try lines[index].structure()
             text += " "
             text += next
             state.scan(" ")
@@ -345,7 +345,7 @@ public struct YAMLReader {
     }
 
     /// Folding (`>`): lines join with a space; each empty line between them is one newline;
-    /// more-indented lines keep their line breaks.
+    /// more-indented lines keep their line breaks, and the empty lines beside them each theirs.
     private static func fold(_ lines: [Substring]) -> String {
         var text = ""
         var emptyLines = 0
@@ -356,11 +356,10 @@ public struct YAMLReader {
                 continue
             }
             if let previous {
-                if emptyLines > 0 {
-                    text += String(repeating: "\n", count: emptyLines)
-                } else {
-                    text += line.hasPrefix(" ") || previous.hasPrefix(" ") ? "\n" : " "
-                }
+                // Only a break between two lines of normal indentation folds (to a space, or to
+                // the empty lines after it); beside a more-indented line it stays, with them.
+                let spaced = line.first == " " || line.first == "\t" || previous.first == " " || previous.first == "\t"
+                text += spaced ? String(repeating: "\n", count: emptyLines + 1) : emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
             } else {
                 text += String(repeating: "\n", count: emptyLines)
             }

@@ -204,7 +204,7 @@ import Testing
 
     /// Hostile documents cost linear time: eight times the nesting or the tags, refused, cost
     /// about eight times as much (a quadratic reader, 64 times).
-    @Test(arguments: [("[", "]"), ("{b: ", "}"), ("!Ref ", "")])
+    @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason)), arguments: [("[", "]"), ("{b: ", "}"), ("!Ref ", "")])
     func refusesDeepNestingInLinearTime(open: String, close: String) {
         let growth = Complexity.growth(size: 8_000) { size in
             _ = try? YAMLReader.read("a: " + String(repeating: open, count: size) + "x" + String(repeating: close, count: size))
@@ -212,7 +212,7 @@ import Testing
         #expect(growth < 24, "8 times the nesting cost \(growth) times as much")
     }
 
-    @Test func readsAManyLineFlowCollectionInLinearTime() throws {
+    @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason))) func readsAManyLineFlowCollectionInLinearTime() throws {
         func document(_ items: Int) -> String { "a: [\n" + (0..<items).map { "  item\($0),\n" }.joined() + "  last]\n" }
         #expect(try YAMLReader.read(document(20_000))["a"]?.items?.count == 20_001)
         let large = (1...8).map { document($0 * 2_500) }
@@ -244,7 +244,10 @@ import Testing
     /// Documents that found misreadings: each is read as PyYAML reads it, or refused where
     /// PyYAML refuses it. (Whitespace-only lines in block scalars were emptied, an escaped line
     /// break read as a space, a comment after a plain scalar joined it to the next line, a
-    /// block scalar on the `---` line read as plain text, a second document swallowed.)
+    /// block scalar on the `---` line read as plain text, a second document swallowed; an outside
+    /// review's: an escaped space before an escaped line break, a tab ending a quoted line,
+    /// folded scalars mixing empty and more-indented lines, multi-line quoted scalars in flow
+    /// collections, tabs before a key's colon or ending a plain scalar.)
     static let edgeCases = [
         "a: |\n  x\n    \n  y\n", "a: |\n  x\n   \n", "a: >\n  x\n    \n  y\n  z\n", "a: |\n    \n  x\n", "a: |\n      \n  x\n",
         "a: |+\n  x\n    \n\n", "a: |+\n  x\n\n", "a: |+\n  x\n", "a: |-\n  x\n   \n  y\n",
@@ -257,6 +260,8 @@ import Testing
         "a: plain\n  continued\n\n  after a blank\n", "a: 'it''s\n  two'\n",
         "A: a 'b # c\n", "A: a \"b # c\n", "A: a: b\n", "A: b:\n", "A: http://x\n", "A: a:b\n",
         "- a: b: c\n", "'k': 'v' # c\n", "- 'a' # c\n", "A: {b: 'c # d'}\n",
+        "a: \"x\\ \\\n  y\"\n", "a: \"x\t\n  y\"\n", "a: 'x\t\n  y'\n", "a: >\n  x\n\n    more\n\n  y\n", "a: >\n  x\n\n   \n    more\n  y\n",
+        "a: [x, \"y\n  z\"]\n", "a: {b: 'c\n  d'}\n", "a : b\n", "a\t: b\n", "a: b\t\n", "a: b\t# c\n", "- a\t\n", "a: x\t\n  y\n",
     ]
 
     /// The edge cases against PyYAML's BaseLoader, in one Python run.
