@@ -128,6 +128,40 @@ import Testing
         #expect(try RunnerHTTPClient.send("GET", base + "/slow").status == 504, "a fresh instance after the timeout")
     }
 
+    /// The most specific route wins whatever the template's order, as API Gateway's developer
+    /// guide ("Routing API requests") shows with these routes and requests; the routes are
+    /// listed least specific first, so template order would choose wrongly every time.
+    @Test func choosesTheMostSpecificRouteNotTheFirst() throws {
+        let folder = try TestRuntime.folder("echo", handling: """
+            route = json.loads(event)["routeKey"]
+            body = json.dumps({"statusCode": 200, "body": route}).encode()
+            """)
+        func route(_ name: String, _ method: String, _ path: String) -> String {
+            "        \(name): {Type: HttpApi, Properties: {Path: '\(path)', Method: \(method)}}\n"
+        }
+        let text = """
+            Resources:
+              Echo:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Events:
+                    Default: {Type: HttpApi}
+
+            """ + route("AnyGreedy", "ANY", "/{proxy+}") + route("PetsGreedy", "GET", "/pets/{proxy+}")
+            + route("DogId", "GET", "/pets/dog/{id}") + route("AnyDogOne", "ANY", "/pets/dog/1") + route("DogOne", "GET", "/pets/dog/1")
+            + "    Metadata: {DockerBuildArgs: {FUNCTION: echo}}\n"
+        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)), executables: folder)
+        defer { server.stop(); runner.shutdown() }
+        for (method, path, chosen) in [
+            ("GET", "/pets/dog/1", "GET /pets/dog/1"), ("POST", "/pets/dog/1", "ANY /pets/dog/1"),
+            ("GET", "/pets/dog/2", "GET /pets/dog/{id}"), ("GET", "/pets/cat/1", "GET /pets/{proxy+}"),
+            ("POST", "/pets/cat/1", "ANY /{proxy+}"), ("GET", "/", "$default"),
+        ] {
+            let answer = try RunnerHTTPClient.send(method, base + path)
+            #expect(answer.body == chosen, "\(method) \(path)")
+        }
+    }
+
     @Test func servesParallelRequests() async throws {
         let (server, runner, base) = try Self.serve(try Self.projectTemplate())
         defer { server.stop(); runner.shutdown() }
