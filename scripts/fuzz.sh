@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the hand-written parsers with the toolchain's libFuzzer and
-# AddressSanitizer: `scripts/fuzz.sh [SECONDS] [TARGET...]` builds each target in Fuzz/ (with
-# the one module it exercises, compiled into it) and runs it for SECONDS (default 60) on a
-# working corpus seeded from Fuzz/corpus/TARGET. Any crash, trap or sanitizer report fails the
-# script, and leaves the input that caused it in .build/fuzz/ (`crash-*`), to replay with
-# `.build/fuzz/TARGET .build/fuzz/crash-...`. Each run ends with libFuzzer's figures.
+# Coverage-guided fuzzing of the hand-written parsers and the runner's translations, with the
+# toolchain's libFuzzer and AddressSanitizer: `scripts/fuzz.sh [SECONDS] [TARGET...]` builds each
+# target in Fuzz/ and runs it for SECONDS (default 60), or until FUZZ_RUNS inputs if that is set
+# and comes first, on a working corpus seeded from Fuzz/corpus/TARGET. A parser's target is
+# compiled together with its one module's sources; a runner target is linked against the
+# runner's modules, built once by SwiftPM with the same instrumentation (.build-fuzz). Any
+# crash, trap or sanitizer report fails the script and leaves the input that caused it in
+# .build/fuzz/ (`crash-*`), to replay with `.build/fuzz/TARGET .build/fuzz/crash-...`. Each run
+# ends with libFuzzer's figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -14,6 +17,9 @@ declare -A module=(
   [http-request-split]=RaidHubHTTP
   [http-response-split]=RaidHubHTTP
   [yaml-reader]=RaidHubYAML
+  [template-reading]=RaidHubLocalRunner
+  [gateway-event]=RaidHubLocalRunner
+  [gateway-response]=RaidHubLocalRunner
 )
 # Code some targets share, compiled into them.
 declare -A shared=(
@@ -21,21 +27,45 @@ declare -A shared=(
   [http-response-split]=Fuzz/Shared/split-stream.swift
 )
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json-round-trip http-request-split http-response-split yaml-reader)
+[ ${#targets[@]} -gt 0 ] || targets=(json-round-trip http-request-split http-response-split yaml-reader template-reading gateway-event gateway-response)
 mkdir -p .build/fuzz
+runs=()
+[ -z "${FUZZ_RUNS:-}" ] || runs=(-runs="$FUZZ_RUNS")
+
+# The runner's modules (Foundation, a C module, several Swift modules) instrumented as the
+# targets are, in release mode with testing enabled so a target can reach internal types.
+runner_objects=()
+build_runner() {
+  [ ${#runner_objects[@]} -eq 0 ] || return 0
+  swift build -c release --scratch-path .build-fuzz --target RaidHubLocalRunner \
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing >.build/fuzz/runner.build.log 2>&1 \
+    || { tail -30 .build/fuzz/runner.build.log >&2; exit 1; }
+  mapfile -t runner_objects < <(find .build-fuzz/release/ -path '*.build/*.o' | sort)
+}
+
+compile() {  # TARGET: the target's executable in .build/fuzz
+  local target=$1 module=${module[$1]}
+  if [ "$module" = RaidHubLocalRunner ]; then
+    build_runner
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
+      -I .build-fuzz/release/Modules -Xcc -fmodule-map-file=.build-fuzz/release/CLinuxEvents.build/module.modulemap \
+      -Xcc -I -Xcc Sources/CLinuxEvents/include "Fuzz/$target.swift" "${runner_objects[@]}" -o ".build/fuzz/$target"
+  else
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
+      "Sources/$module"/*.swift "Fuzz/$target.swift" ${shared[$target]:-} -o ".build/fuzz/$target"
+  fi
+}
 for target in "${targets[@]}"; do
   [ -n "${module[$target]:-}" ] || { echo "unknown target $target; known: ${!module[*]}" >&2; exit 2; }
   echo "== $target (${module[$target]}), ${seconds} s"
   # The linker's notes about sanitizer symbols are noise; real errors fail the build.
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
-    "Sources/${module[$target]}"/*.swift "Fuzz/$target.swift" ${shared[$target]:-} -o ".build/fuzz/$target" 2>.build/fuzz/"$target".build.log \
-    || { cat .build/fuzz/"$target".build.log >&2; exit 1; }
+  compile "$target" 2>.build/fuzz/"$target".build.log || { cat .build/fuzz/"$target".build.log >&2; exit 1; }
   corpus=.build/fuzz/corpus/$target
   mkdir -p "$corpus"
   cp -n Fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
   # -rss_limit_mb: a leak or runaway allocation is a finding too. Inputs up to 64 KiB.
   # Swift's own backtracer would run under AddressSanitizer after a trap and be reported itself.
-  (cd .build/fuzz && SWIFT_BACKTRACE=enable=no "./$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+  (cd .build/fuzz && SWIFT_BACKTRACE=enable=no "./$target" -max_total_time="$seconds" "${runs[@]}" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 "corpus/$target" 2>"$target.log") || { tail -40 ".build/fuzz/$target.log" >&2; exit 1; }
   grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)" ".build/fuzz/$target.log" | tail -3
   grep -Eo "cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+" ".build/fuzz/$target.log" | tail -1
