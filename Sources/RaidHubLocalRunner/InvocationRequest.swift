@@ -47,12 +47,16 @@ final class InvocationRequest: @unchecked Sendable {
         }
     }
 
-    /// At the caller's deadline: answers nil; true when it had not started (still waiting).
+    /// At the caller's deadline, or when the caller left: answers nil; true when it had not
+    /// started (still waiting).
     func giveUp() -> Bool {
         let (reply, waiting) = lock.withLock { () -> ((@Sendable (InvocationResult?) -> Void)?, Bool) in
             defer { self.reply = nil }
             return (self.reply, !started)
         }
+        // A caller that left is not waited for either: the deadline's alarm holds this request,
+        // its event with it, until it is taken off the schedule.
+        deadline?.cancel()
         reply?(nil)
         return reply != nil && waiting
     }

@@ -105,12 +105,16 @@ import Testing
         let running = Request("http://127.0.0.1:\(port)/slow")
         lines.waitFor("took 1")
         let pool = try runner.pool(for: try #require(runner.template.function(named: "Sleeper")))
+        let alarmsBefore = runner.timekeeper.scheduledCount
         var leaving = try (0..<5).map { _ in try RawConnection(port: port) }
         let body = String(repeating: "x", count: 1 << 20)
         for client in leaving { client.send("GET /slow HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)") }
         #expect(Eventually.holds { pool.waitingCount == 5 })
         leaving.removeAll()  // each closes its connection
         #expect(Eventually.holds { pool.waitingCount == 0 }, "withdrawn as their clients left")
+        // Their integration deadlines are off the schedule too: an alarm left there held its
+        // call and the call's megabyte until the deadline (for ever, in a cycle, if never run).
+        #expect(runner.timekeeper.scheduledCount == alarmsBefore)
         try TestRuntime.open(1, in: folder)
         #expect(try running.answer().status == 200)
         let next = Request("http://127.0.0.1:\(port)/slow")
