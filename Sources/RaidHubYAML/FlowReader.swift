@@ -52,16 +52,34 @@ struct FlowReader {
             try descend()
             defer { depth -= 1 }
             var tag = ""
-            while let character = peek, character != " ", !(inFlow && ",]}".contains(character)) {
+            while let character = peek, Self.isTagCharacter(character) {
                 tag.append(character)
                 position += 1
             }
+            // A tag ends at a space, as PyYAML requires even in a flow collection (`!}` is refused).
+            guard peek == nil || peek == " " else { throw error("a tag must be followed by a space") }
+            // `!` alone is YAML's non-specific tag, which PyYAML drops: refused, not misread.
+            guard tag != "!" else { throw error("a tag needs a name") }
             return .tagged(tag, try value(inFlow: inFlow))
         case "&": throw error("anchors are not supported")
         case "*": throw error("aliases are not supported")
         case "|", ">": throw error("a block scalar must end its line")
+        case "]", "}", ",", "#", "%", "@", "`":
+            throw error("a plain scalar cannot start with '\(peek!)'")
+        case "-", "?", ":":
+            // Before a space (or, in a flow collection, a flow indicator) each is an indicator
+            // here: a block sequence entry, a complex key, a value with no key; else plain text.
+            // In a flow collection `?` and `:` are indicators wherever they start a value, as
+            // PyYAML reads them (`[?x]` is a mapping in a list).
+            if let next = peek(1), next != " ", !(inFlow && (",[]{}".contains(next) || peek != "-")) { return .scalar(plain(inFlow: inFlow)) }
+            throw error("'\(peek!)' cannot start a value here")
         default: return .scalar(plain(inFlow: inFlow))
         }
+    }
+
+    /// What a tag may hold: ASCII letters, digits and URI characters, as PyYAML reads them.
+    static func isTagCharacter(_ character: Character) -> Bool {
+        character.isASCII && (character.isLetter || character.isNumber || "-;/?:@&=+$,_.!~*'()[]%".contains(character))
     }
 
     private mutating func plain(inFlow: Bool) -> String {

@@ -18,6 +18,11 @@ enum YAMLInline {
             return nil
         case "-" where content.count == 1 || content.dropFirst().first == " ":
             return nil
+        case "]", "}", ",", "%", "@", "`", "!", "|", ">":
+            // Indicators; a key that starts with one is no plain scalar (`]]: a` is refused by
+            // PyYAML), and tagged keys are not supported.
+            guard content.contains(": ") || content.hasSuffix(":") else { return nil }
+            throw YAMLError("a key cannot start with '\(first)'", line: line.number, column: line.indent + 1)
         default:
             var index = content.startIndex
             while index < content.endIndex {

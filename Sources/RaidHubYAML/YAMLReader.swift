@@ -33,12 +33,29 @@ public struct YAMLReader {
 
     /// The document in `text`.
     public static func read(_ text: String) throws(YAMLError) -> YAMLNode {
+        try refuseNonPrintable(text)
         var reader = YAMLReader(lines: try YAMLLine.split(text))
         return try reader.readDocument()
     }
 
+    /// YAML's character set (1.1 and 1.2, §5.1): tab, line breaks and the printable characters;
+    /// a control character, a surrogate or U+FFFE/U+FFFF is refused where it stands, as PyYAML
+    /// refuses it, rather than read into a value.
+    private static func refuseNonPrintable(_ text: String) throws(YAMLError) {
+        var line = 1, column = 1
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: line += 1; column = 1; continue
+            case 0x09, 0x0D, 0x20...0x7E, 0x85, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: column += 1; continue
+            default:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                throw YAMLError("U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) is not a character YAML allows", line: line, column: column)
+            }
+        }
+    }
+
     private mutating func readDocument() throws(YAMLError) -> YAMLNode {
-        skipBlank()
+        try skipBlank()
         if index < lines.count, lines[index].indent == 0, lines[index].content.hasPrefix("%") {
             throw YAMLError("directives are not supported", line: lines[index].number, column: 1)
         }
@@ -48,7 +65,7 @@ public struct YAMLReader {
             let rest = line.structuralContent.dropFirst(3).drop { $0 == " " }
             if rest.isEmpty {
                 index += 1
-                skipBlank()
+                try skipBlank()
             } else {
                 // `--- value`: the document is the node that starts after the marker (a scalar,
                 // a block scalar, a flow collection, a tag), never a block mapping or sequence.
@@ -67,7 +84,7 @@ public struct YAMLReader {
             guard index < lines.count else { return .scalar(nil) }
             node = try readBlock(indent: lines[index].indent, parentIndent: -1)
         }
-        skipBlank()
+        try skipBlank()
         if index < lines.count {
             let line = lines[index]
             let content = try line.structure()
@@ -83,8 +100,11 @@ public struct YAMLReader {
         content == marker || content.hasPrefix(marker + " ")
     }
 
-    private mutating func skipBlank() {
-        while index < lines.count, lines[index].isBlank { index += 1 }
+    private mutating func skipBlank() throws(YAMLError) {
+        while index < lines.count, lines[index].isBlank {
+            _ = try lines[index].structure()  // a tab on a blank line outside a scalar is refused, as PyYAML refuses it
+            index += 1
+        }
     }
 
     /// One level deeper; an error past `maximumDepth`. The caller undoes it with `depth -= 1`.
@@ -120,7 +140,7 @@ public struct YAMLReader {
                 lines[index] = line.advanced(by: column - indent)
                 items.append(try readInlineOrBlock(at: column, sequenceIndent: indent))
             }
-            skipBlank()
+            try skipBlank()
         }
         return .sequence(items)
     }
@@ -148,7 +168,7 @@ public struct YAMLReader {
                 value = try readValue(rest, line: line, column: column, parentIndent: indent)
             }
             entries.append(YAMLEntry(key: key, value: value))
-            skipBlank()
+            try skipBlank()
         }
         return .mapping(entries)
     }
@@ -166,6 +186,9 @@ public struct YAMLReader {
             defer { depth -= 1 }
             let tagEnd = text.firstIndex(of: " ") ?? text.endIndex
             let tag = String(text[..<tagEnd])
+            guard tag != "!", tag.allSatisfy(FlowReader.isTagCharacter) else {
+                throw YAMLError("a tag has a name of letters, digits and URI characters, and ends at a space", line: line.number, column: column)
+            }
             let rest = text[tagEnd...].drop { $0 == " " }
             if rest.isEmpty {
                 index += 1
@@ -210,7 +233,7 @@ public struct YAMLReader {
                 throw YAMLError("a comment ends a plain scalar: this line cannot continue it", line: next.number, column: next.indent + 1)
             }
             let startsEntry = try YAMLInline.mappingKey(in: content, line: next) != nil
-            if startsEntry || content.hasPrefix("- ") || content == "-" {
+            if startsEntry || content.hasPrefix("- ") || content == "-" || content.hasPrefix(": ") || content == ":" || content.contains(": ") {
                 throw YAMLError("a plain scalar cannot continue with a sequence item or a mapping key", line: next.number, column: next.indent + 1)
             }
             text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
@@ -268,7 +291,7 @@ public struct YAMLReader {
     /// The block nested under a line that ended after `:` or `-`: more indented, or (for a mapping
     /// value) a sequence at the same indentation, or nothing.
     private mutating func readNested(parentIndent: Int, allowSameIndentSequence: Bool) throws(YAMLError) -> YAMLNode {
-        skipBlank()
+        try skipBlank()
         guard index < lines.count else { return .scalar(nil) }
         let line = lines[index]
         let content = try line.structure()
@@ -302,9 +325,10 @@ public struct YAMLReader {
         let folded = header.hasPrefix(">")
         var chomping: Character = " "
         var explicitIndent: Int?
+        // At most one chomping indicator and one indentation digit, in either order (`>88` is refused).
         for character in header.dropFirst() {
-            if character == "-" || character == "+" { chomping = character }
-            else if let digit = character.wholeNumberValue, digit > 0 { explicitIndent = parentIndent + digit }
+            if character == "-" || character == "+", chomping == " " { chomping = character }
+            else if let digit = character.wholeNumberValue, digit > 0, explicitIndent == nil { explicitIndent = parentIndent + digit }
             else { throw YAMLError("unexpected characters after the block scalar indicator", line: line.number, column: column) }
         }
         var contentLines: [Substring] = []
@@ -326,7 +350,8 @@ public struct YAMLReader {
                 continue
             }
             let indent = contentIndent ?? next.indent
-            guard next.indent > parentIndent, next.indent >= indent, !next.isDocumentMarker else { break }
+            // Even a block scalar at the document's root is indented (PyYAML's minimum is one).
+            guard next.indent > max(parentIndent, 0), next.indent >= indent, !next.isDocumentMarker else { break }
             if contentIndent == nil, leadingSpaces > indent {
                 throw YAMLError("an empty line before the block scalar's first line is indented more than it", line: next.number, column: 1)
             }

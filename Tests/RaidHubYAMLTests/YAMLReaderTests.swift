@@ -262,7 +262,18 @@ import Testing
         "- a: b: c\n", "'k': 'v' # c\n", "- 'a' # c\n", "A: {b: 'c # d'}\n",
         "a: \"x\\ \\\n  y\"\n", "a: \"x\t\n  y\"\n", "a: 'x\t\n  y'\n", "a: >\n  x\n\n    more\n\n  y\n", "a: >\n  x\n\n   \n    more\n  y\n",
         "a: [x, \"y\n  z\"]\n", "a: {b: 'c\n  d'}\n", "a : b\n", "a\t: b\n", "a: b\t\n", "a: b\t# c\n", "- a\t\n", "a: x\t\n  y\n",
+        // Found by replaying the yaml-reader fuzz corpus against PyYAML (scripts/fuzz-differential.py).
+        "a: x\u{10}y\n", "a: x\u{0}\n", "a: [{b: c,\n  - d: e}]\n", "]]: a\n", "a: ]\n", "a: - b\n", "a: !Su\u{e9}b x\n", "a: {b: !}\n",
+        "a: !x} y\n", "key\n  : value\n", "a: b\n  : c\n", ">\r\r4eSin\n", "|\nfoo\n", "\r-\r\t\r-\n", "- a\n\t\n- b\n", "a: >88\n  x\n", "a: |-+\n  x\n",
+        "a: |2-\n    x\n", "a: -1\nb: -x\nc: ?y\nd: :z\n", "a: [-1, ?x, :y]\n",
     ]
+
+    /// `!` alone, YAML's non-specific tag, is refused: PyYAML drops it, the reader would keep it
+    /// as a tag named `!` (found by replaying the fuzz corpus against PyYAML).
+    @Test(arguments: ["!\n", "a: ! x\n", "a: [! x]\n"])
+    func refusesTheNonSpecificTag(document: String) {
+        #expect(throws: YAMLError.self) { try YAMLReader.read(document) }
+    }
 
     /// The edge cases against PyYAML's BaseLoader, in one Python run.
     @Test(.enabled(if: PythonOracle.isAvailable(importing: "yaml"), "PyYAML is not installed (pip install PyYAML)"))
