@@ -138,7 +138,9 @@ struct ChunkedBody: Sendable {
                 state.index += 2
                 state.phase = .size
             case .trailers(let byteCount):
-                // Trailer fields are read and ignored; they count against the head's limit.
+                // Trailer fields are read and ignored; they count against the head's limit, and
+                // each must be a field line as in the head (`hello` alone was taken for one),
+                // never a framing field (RFC 9110 §6.5.1; h11 refuses them too).
                 let remaining = trailerLimit - byteCount
                 switch lineEnd(in: input, state: &state, limit: remaining, tooLong: .headersTooLarge(limit: trailerLimit)) {
                 case .failure(let error): return .failure(error)
@@ -147,6 +149,14 @@ struct ChunkedBody: Sendable {
                     let length = end + 2 - state.index
                     guard length <= remaining else { return .failure(.headersTooLarge(limit: trailerLimit)) }
                     let isBlank = end == state.index
+                    if !isBlank {
+                        do {
+                            let name = try HTTPRequestHead.field(Array(input[state.index..<end])[...]).name.lowercased()
+                            if name == "transfer-encoding" || name == "content-length" { return .failure(.malformed("framing field in trailers")) }
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
                     state.index = end + 2
                     if isBlank { return .success(true) }
                     state.phase = .trailers(byteCount: byteCount + length)

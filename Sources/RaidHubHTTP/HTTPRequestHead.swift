@@ -64,7 +64,7 @@ struct HTTPRequestHead {
     }
 
     /// `name: value`; no white space before the colon, no folding, no control characters.
-    private static func field(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPField {
+    static func field(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPField {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
               line[line.startIndex..<colon].allSatisfy(isTokenCharacter)
         else { throw .malformed("header field") }

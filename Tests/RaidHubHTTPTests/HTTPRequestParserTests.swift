@@ -25,6 +25,16 @@ import Testing
         #expect(try parser.next()?.target == "/")
     }
 
+    /// A chunked body's trailer lines are field lines, as in the head: a line without a colon
+    /// is refused (found by replaying the fuzz corpus against h11: it was taken for a trailer),
+    /// and so is a framing field.
+    @Test(arguments: ["hello", "0", " name: x", "na me: x", "name\u{1}: x", "Transfer-Encoding: gzip", "content-length: 5"])
+    func refusesATrailerThatIsNoFieldLine(line: String) {
+        #expect(throws: HTTPParseError.self) {
+            try parseAll("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\(line)\r\n\r\n")
+        }
+    }
+
     @Test(arguments: [1, 3, 7, 1000])
     func readsKeptAliveAndPipelinedRequestsInAnyPieces(chunkSize: Int) throws {
         let text = "POST /authorize/user?x=1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
