@@ -7,7 +7,9 @@
 # runner's modules, built once by SwiftPM with the same instrumentation (.build-fuzz). Any
 # crash, trap or sanitizer report fails the script and leaves the input that caused it in
 # .build/fuzz/ (`crash-*`), to replay with `.build/fuzz/TARGET .build/fuzz/crash-...`. Each run
-# ends with libFuzzer's figures.
+# ends with libFuzzer's figures; then the corpora of the JSON, YAML and HTTP request targets
+# are replayed beside Python's json, PyYAML and h11 (scripts/fuzz-differential.py), and any
+# input ours reads differently fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -21,10 +23,19 @@ declare -A module=(
   [gateway-event]=RaidHubLocalRunner
   [gateway-response]=RaidHubLocalRunner
 )
+# The independent implementation each target's corpus is set beside after its run
+# (scripts/fuzz-differential.py): the Python module it needs.
+declare -A reference=(
+  [json-round-trip]=json
+  [http-request-split]=h11
+  [yaml-reader]=yaml
+)
 # Code some targets share, compiled into them.
 declare -A shared=(
-  [http-request-split]=Fuzz/Shared/split-stream.swift
+  [json-round-trip]=Fuzz/Shared/emit.swift
+  [http-request-split]="Fuzz/Shared/split-stream.swift Fuzz/Shared/emit.swift"
   [http-response-split]=Fuzz/Shared/split-stream.swift
+  [yaml-reader]=Fuzz/Shared/emit.swift
 )
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(json-round-trip http-request-split http-response-split yaml-reader template-reading gateway-event gateway-response)
@@ -69,5 +80,12 @@ for target in "${targets[@]}"; do
       -print_final_stats=1 "corpus/$target" 2>"$target.log") || { tail -40 ".build/fuzz/$target.log" >&2; exit 1; }
   grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)" ".build/fuzz/$target.log" | tail -3
   grep -Eo "cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9a-zA-Z]+" ".build/fuzz/$target.log" | tail -1
+  if [ -n "${reference[$target]:-}" ]; then
+    if python3 -c "import ${reference[$target]}" 2>/dev/null; then
+      python3 scripts/fuzz-differential.py "$target" ".build/fuzz/$target" "$corpus"
+    else
+      echo "skipped: the corpus of $target is not set beside Python's ${reference[$target]} (pip install ${reference[$target]/yaml/PyYAML})"
+    fi
+  fi
 done
 echo "fuzzing: ${#targets[@]} targets, ${seconds} s each, no crash"
