@@ -21,14 +21,9 @@ enum ExecutableBuilder {
     /// Runs `swift build --product name` in `packageRoot`, release when `directory` (where the
     /// runner and its executables are) is a release folder; whether it succeeded.
     static func build(_ name: String, into directory: URL, packageRoot: URL) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "--product", name] + (directory.lastPathComponent == "release" ? ["-c", "release"] : [])
-        process.currentDirectoryURL = packageRoot
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
-        try process.runAlone()
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let arguments = ["swift", "build", "--product", name] + (directory.lastPathComponent == "release" ? ["-c", "release"] : [])
+        let process = try ChildProcess(executable: "/usr/bin/env", arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                       directory: packageRoot.path, output: STDERR_FILENO, error: STDERR_FILENO)
+        return process.waitUntilExit() == 0
     }
 }

@@ -7,7 +7,7 @@ final class FunctionInstance: @unchecked Sendable {
     /// The executable's modification time when started: a rebuilt executable gets new instances.
     let executableStamp: ExecutableStamp?
     private let runtimeAPI: EmulatedRuntimeAPI
-    private let process: Process
+    private let process: ChildProcess
     /// Its stdout and stderr, copied to the runner's stderr.
     let output: FunctionOutput
     private let timekeeper: Timekeeper
@@ -27,39 +27,28 @@ final class FunctionInstance: @unchecked Sendable {
         executableStamp = ExecutableStamp(definition.executable.path)
         // The output pipe first: if it cannot be made, nothing else is left behind (a Runtime
         // API started before it stayed for the life of the runner).
-        output = try FunctionOutput(log: log)
+        let output = try FunctionOutput(log: log)
+        self.output = output
         runtimeAPI = EmulatedRuntimeAPI(functionARN: definition.functionARN, timekeeper: timekeeper)
         let address: String
         do { address = try runtimeAPI.start() } catch {
             output.started()  // closes the write end, and the reader ends with the pipe
             throw error
         }
-        process = Process()
-        if let debugger = definition.debugger {
-            // lldb-server starts the function stopped, and runs it when a debugger says so.
-            process.executableURL = URL(fileURLWithPath: debugger.path)
-            process.arguments = ["gdbserver"] + debugger.arguments + ["127.0.0.1:\(debugger.port)", "--", definition.executable.path]
-        } else {
-            process.executableURL = definition.executable
-        }
-        process.environment = definition.instanceEnvironment(runtimeAPI: address)
-        process.standardOutput = output.writeHandle
-        process.standardError = output.writeHandle
-        process.standardInput = FileHandle.nullDevice
-        process.terminationHandler = { [weak self] process in
-            // Returns at once (it has exited, and been reaped). Without it Foundation keeps the
-            // Process and its run-loop source alive in a cycle: about 2.5 KB for every instance
-            // that ever ended, 2.5 MB per thousand starts of a crash-looping function.
-            process.waitUntilExit()
-            self?.exited(process.terminationStatus)
-        }
+        // lldb-server starts the function stopped, and runs it when a debugger says so.
+        let (executable, arguments) = definition.debugger.map {
+            ($0.path, ["gdbserver"] + $0.arguments + ["127.0.0.1:\($0.port)", "--", definition.executable.path])
+        } ?? (definition.executable.path, [])
         defer { output.started() }
         do {
-            try process.runAlone()
+            process = try ChildProcess(executable: executable, arguments: arguments, environment: definition.instanceEnvironment(runtimeAPI: address),
+                                       output: output.writeEnd, error: output.writeEnd)
         } catch {
             runtimeAPI.stop()
             throw error
         }
+        // Weakly: the process is the instance's, not the other way round.
+        process.onExit { [weak self] status in self?.exited(status) }
         runtimeAPI.serveOnly(processTree: process.processIdentifier)
     }
 
@@ -212,7 +201,7 @@ final class FunctionInstance: @unchecked Sendable {
 
     /// Kills the process (timeout, shutdown); a waiting invocation ends as crashed.
     func terminate() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signal(SIGKILL) }
         runtimeAPI.stop()
     }
 
@@ -272,18 +261,4 @@ private final class InvocationAlarms: @unchecked Sendable {
         }
         all.forEach { $0?.cancel() }
     }
-}
-
-extension Process {
-    /// `run()`, one at a time in the runner. Foundation notices a child's exit when a socket
-    /// pair's child end closes, and it closes that end in the parent only after spawning; it
-    /// also closes, in each child, only the descriptors open when it looked. A child spawned from
-    /// another thread in that window inherited the first child's end, so the first one's exit
-    /// went unnoticed: a zombie, and shutdown waiting for it forever (swift-corelibs-foundation
-    /// issue 4795; seen here when a burst of requests started four instances at once).
-    func runAlone() throws {
-        try Self.launching.withLock { try run() }
-    }
-
-    private static let launching = NSLock()
 }

@@ -6,9 +6,8 @@ import Foundation
 /// Invoke API's `LogType: Tail`.
 final class FunctionOutput: @unchecked Sendable {
     /// The write end, for the process's stdout and stderr; closed here once it has started.
-    let writeHandle: FileHandle
+    let writeEnd: Int32
     private let readEnd: Int32
-    private let writeEnd: Int32
     private let lock = NSLock()
     private let log: LambdaLog
     /// The reader threads' name, as /proc and debuggers show it.
@@ -25,7 +24,6 @@ final class FunctionOutput: @unchecked Sendable {
         readEnd = ends[0]
         writeEnd = ends[1]
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
-        writeHandle = FileHandle(fileDescriptor: writeEnd, closeOnDealloc: false)
     }
 
     /// After the process started (or failed to): gives up the runner's write end and copies the
