@@ -16,14 +16,15 @@ FROM swift:6.3.1-amazonlinux2 AS build
 RUN yum -y install glibc-static libstdc++-static libcurl-devel && yum clean all && rm -rf /var/cache/yum
 WORKDIR /build
 COPY . .
-# The token functions share one release build; authorize-bungie adds a static Swift runtime and
+# The token functions share one release build (scripts/release-build.sh: `swift build -c release`
+# with the cold-start codegen flag); authorize-bungie adds a static Swift runtime and
 # keeps glibc and libcurl dynamic (its runtime image has both). One binary per function in /out.
 RUN for function in authorize-user authorize-admin authorizer whoami; do \
-      swift build -c release --product "$function" || exit 1; \
+      bash scripts/release-build.sh --product "$function" || exit 1; \
     done \
-    && swift build -c release --static-swift-stdlib --product authorize-bungie \
+    && bash scripts/release-build.sh --static-swift-stdlib --product authorize-bungie \
     && mkdir /out \
-    && bin="$(swift build -c release --show-bin-path)" \
+    && bin="$(bash scripts/release-build.sh --show-bin-path)" \
     && for function in authorize-user authorize-admin authorizer whoami authorize-bungie; do \
          strip -o "/out/$function" "$bin/$function" || exit 1; \
        done

@@ -1,14 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// For every module a token function links: in release builds, metadata of generic types is
-/// reached through direct accessor calls instead of mangled type names. Each mangled name is
-/// demangled at run time on first use, with a scan of every protocol conformance in the binary
-/// for its requirements: half of a cold start's instructions before this flag (45 types).
-let functionSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "raidhub-auth",
     platforms: [.macOS(.v15)],
@@ -31,23 +23,23 @@ let package = Package(
     ],
     targets: [
         // Strict JSON reading (duplicate keys detected) and compact JSON writing.
-        .target(name: "RaidHubJSON", swiftSettings: functionSettings),
+        .target(name: "RaidHubJSON"),
         // Instants, the wall clock and their ISO 8601 form: token times and log timestamps.
-        .target(name: "RaidHubTime", swiftSettings: functionSettings),
+        .target(name: "RaidHubTime"),
         // SHA-256, HMAC-SHA256, base64url and compact HS256 JWS.
-        .target(name: "RaidHubJWT", dependencies: ["RaidHubJSON"], swiftSettings: functionSettings),
+        .target(name: "RaidHubJWT", dependencies: ["RaidHubJSON"]),
         // RaidHub's requests, tokens, envelopes and configuration.
-        .target(name: "RaidHubAuth", dependencies: ["RaidHubJWT", "RaidHubJSON", "RaidHubTime"], swiftSettings: functionSettings),
+        .target(name: "RaidHubAuth", dependencies: ["RaidHubJWT", "RaidHubJSON", "RaidHubTime"]),
 
         // The Lambda invocation: handler protocol, Runtime API client and loop, process entry point.
-        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON", "RaidHubHTTP", "RaidHubTime"], swiftSettings: functionSettings),
+        .target(name: "RaidHubLambda", dependencies: ["RaidHubJSON", "RaidHubHTTP", "RaidHubTime"]),
         // The Runtime API client over URLSession, for functions that prefer it (not the default).
         .target(name: "RaidHubLambdaURLSession", dependencies: ["RaidHubLambda"]),
         // API Gateway's events and answers: HTTP API 2.0, REST 1.0, authorizers.
-        .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"], swiftSettings: functionSettings),
+        .target(name: "RaidHubAPIGateway", dependencies: ["RaidHubJSON"]),
         // HTTP/1.1 on raw bytes: request and response parsing with limits, serialisation, and the
         // blocking client the functions reach the Runtime API with.
-        .target(name: "RaidHubHTTP", swiftSettings: functionSettings),
+        .target(name: "RaidHubHTTP"),
         // The HTTP/1.1 server on POSIX sockets: local-runner's (and tests'), never a function's.
         .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP", "CLinuxEvents"]),
         // epoll and eventfd, which Swift's Glibc module does not import.
@@ -57,7 +49,7 @@ let package = Package(
         // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.
         .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
-        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"], swiftSettings: functionSettings),
+        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"]),
 
         // Sign in with Bungie.net: the only module that links FoundationNetworking (URLSession).
         .target(name: "RaidHubBungie", dependencies: ["RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda", "RaidHubTime"]),

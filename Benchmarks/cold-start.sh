@@ -24,7 +24,7 @@ if [ -z "$hyperfine" ] || ! "$hyperfine" --help | grep -q -- "--input"; then
   hyperfine=.benchmarks/tools/bin/hyperfine
 fi
 
-swift build -c release --product authorize-user >/dev/null 2>&1
+bash scripts/release-build.sh --product authorize-user >/dev/null 2>&1
 swiftc -O -static-executable Benchmarks/floor/main.swift -o "$out/floor.unstripped"
 # Both binaries are made the same way (strip, then a fresh copy): how a file was written changes
 # how the page cache holds it, and so the cost of its page faults (seen here: up to 150 us).

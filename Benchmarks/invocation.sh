@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for product in authorize-user authorizer; do
-  swift build -c release --product "$product" >/dev/null  # fully static in release (Package.swift)
+  bash scripts/release-build.sh --product "$product" >/dev/null  # fully static in release (Package.swift)
 done
 
 source scripts/dev-env.sh

@@ -3,7 +3,7 @@
 # (the figures would be its own). Sets $runner to its pid; the caller stops it.
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk): skipped"; exit 0; }
 for product in local-runner authorize-user authorize-admin authorizer whoami authorize-bungie; do
-  swift build -c release --product "$product" >/dev/null
+  bash scripts/release-build.sh --product "$product" >/dev/null
 done
 
 # start_release_runner PORT

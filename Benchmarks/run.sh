@@ -3,7 +3,7 @@
 # run (PyJWT, OpenSSL's SHA-256 with and without SHA-NI). Record the output in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product raidhub-benchmarks >/dev/null
+bash scripts/release-build.sh --product raidhub-benchmarks >/dev/null
 echo "== raidhub-benchmarks (release)"
 .build/release/raidhub-benchmarks
 echo "== references"

@@ -9,8 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-1000000}
-swift build -c release --product raidhub-benchmarks >/dev/null 2>&1
-swift build -c release --product authorize-user >/dev/null 2>&1
+bash scripts/release-build.sh --product raidhub-benchmarks >/dev/null 2>&1
+bash scripts/release-build.sh --product authorize-user >/dev/null 2>&1
 source scripts/dev-env.sh
 .build/release/raidhub-benchmarks runtime-overhead 100000
 .build/release/raidhub-benchmarks warm-instance .build/release/authorize-user "$count"

@@ -52,13 +52,13 @@ token_functions="authorize-user authorize-admin authorizer whoami"
 functions=$(ls functions)
 source scripts/dev-env.sh
 for function in $token_functions; do
-  echo "== swift build -c release --product $function"
-  swift build -c release --product "$function"
+  echo "== scripts/release-build.sh --product $function"
+  bash scripts/release-build.sh --product "$function"
 done
-echo "== swift build -c release --static-swift-stdlib --product authorize-bungie"
-swift build -c release --static-swift-stdlib --product authorize-bungie
-swift build -c release --product local-runner
-bin=$(swift build -c release --show-bin-path)
+echo "== scripts/release-build.sh --static-swift-stdlib --product authorize-bungie"
+bash scripts/release-build.sh --static-swift-stdlib --product authorize-bungie
+bash scripts/release-build.sh --product local-runner
+bin=$(bash scripts/release-build.sh --show-bin-path)
 for function in $functions; do
   event=$(ls functions/"$function"/events/http-v2-*.json | head -1)
   expected_start=$(head -c 20 functions/"$function"/events/expected/"$(basename "$event")")
