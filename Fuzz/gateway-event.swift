@@ -23,7 +23,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     while let request = try? parser.next() {
         guard let (route, parameters) = routes.match(method: request.method, path: request.path) else { continue }
         let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: "127.0.0.1:3000",
-                                 timeEpochMilliseconds: 0)
+                                 region: "us-east-1", timeEpochMilliseconds: 0)
         let version2 = check(event.version2(authorizerContext: .object(JSONObject(members: [.init(key: "k", value: .string("v"))]))), "2.0", request)
         if version2["rawPath"]?.stringValue != request.path { fatalError("rawPath is not the request's path") }
         if version2["routeKey"]?.stringValue == nil { fatalError("no routeKey") }

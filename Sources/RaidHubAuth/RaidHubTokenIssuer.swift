@@ -15,3 +15,11 @@ public struct RaidHubTokenIssuer: Sendable {
         MintedToken(value: signer.sign(payload: claims.payload), expires: UnixTime(seconds: claims.expiresAt))
     }
 }
+
+/// A freshly signed token and the instant it expires.
+public struct MintedToken: Sendable, Equatable {
+    /// The compact JWT.
+    public let value: String
+    /// Its `exp` claim.
+    public let expires: UnixTime
+}

@@ -33,6 +33,11 @@ public enum RuntimeAPI {
 
     /// The environment variable the trace id of the current invocation is copied into.
     public static let traceIdEnvironmentVariable = "_X_AMZN_TRACE_ID"
-    /// The largest response the Runtime API accepts (6 MB); larger is answered 413.
-    public static let maximumResponseByteCount = 6 * 1024 * 1024
+    /// Lambda's limit on a synchronous invocation's request (its event), in bytes: 6 MB.
+    /// Lambda refuses a larger invoke (413, `RequestEntityTooLargeException`) before any
+    /// function sees it.
+    public static let maximumRequestByteCount = 6_291_456
+    /// Lambda's limit on a response, in bytes: 100 more than a request's (the figure its error
+    /// names); the Runtime API answers a larger one 413 and the invocation fails.
+    public static let maximumResponseByteCount = 6_291_556
 }

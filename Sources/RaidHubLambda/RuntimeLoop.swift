@@ -69,7 +69,7 @@ public struct RuntimeLoop: Sendable {
         Result { () throws(FunctionError) in
             let output = try handler.handle(invocation.event, context: invocation.context)
             guard output.payload.count <= RuntimeAPI.maximumResponseByteCount else {
-                throw FunctionError(.responseTooLarge, "response of \(output.payload.count) bytes exceeds 6 MB")
+                throw FunctionError(.responseTooLarge, "response of \(output.payload.count) bytes exceeds Lambda's \(RuntimeAPI.maximumResponseByteCount)")
             }
             return output
         }

@@ -81,7 +81,7 @@ public struct APIGatewayEmulator: Sendable {
             return answer(.message(404, "Not Found"), access)
         }
         let event = GatewayEvent(request: request, route: route, pathParameters: parameters, sourceIP: "127.0.0.1", host: host,
-                                 timeEpochMilliseconds: runner.timekeeper.wallMilliseconds)
+                                 region: runner.region, timeEpochMilliseconds: runner.timekeeper.wallMilliseconds)
         access.route = route.isCatchAll ? route.path : "\(route.method) \(route.path)"
         access.function = function.logicalId
         access.requestId = event.requestId

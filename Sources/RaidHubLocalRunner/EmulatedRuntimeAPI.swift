@@ -53,7 +53,7 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
     /// Starts listening on a free loopback port; returns `127.0.0.1:port`.
     func start() throws -> String {
         var limits = HTTPServer.Limits()
-        limits.maximumBodyByteCount = Self.maximumResponseByteCount
+        limits.maximumBodyByteCount = RuntimeAPI.maximumResponseByteCount
         limits.keepAliveTimeout = .seconds(24 * 3600)  // a runtime between invocations is not idle
         limits.maximumConnections = 16
         let server = HTTPServer(port: 0, limits: limits, onRefusal: { [self] refusal in
@@ -205,8 +205,8 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
         guard let invocation = lock.withLock({ state.current }), invocation.requestId == parts[0] else {
             return errorAnswer(400, "InvalidRequestID", "unknown request id")
         }
-        guard request.body.count <= Self.maximumResponseByteCount else {
-            return errorAnswer(413, "RequestEntityTooLarge", "response exceeds 6291556 bytes")
+        guard request.body.count <= RuntimeAPI.maximumResponseByteCount else {
+            return errorAnswer(413, "RequestEntityTooLarge", "response exceeds \(RuntimeAPI.maximumResponseByteCount) bytes")
         }
         let outcome: InvocationResult = parts[1] == "response"
             ? .response(request.body)
@@ -272,16 +272,14 @@ final class EmulatedRuntimeAPI: @unchecked Sendable {
             HTTPField(name: RuntimeAPI.Header.deadline, value: String(invocation.deadlineMilliseconds(handedOutAt: timekeeper.wallMilliseconds))),
             HTTPField(name: RuntimeAPI.Header.invokedFunctionARN, value: functionARN),
             HTTPField(name: RuntimeAPI.Header.traceId, value: invocation.traceId),
-        ] + (invocation.clientContext.map { [HTTPField(name: "Lambda-Runtime-Client-Context", value: $0)] } ?? []), body: invocation.event)
+        ] + (invocation.clientContext.map { [HTTPField(name: RuntimeAPI.Header.clientContext, value: $0)] } ?? []), body: invocation.event)
     }
 
     private let accepted = HTTPResponse(status: 202, headers: [HTTPField(name: "Content-Type", value: "application/json")], body: Array(#"{"status":"OK"}"#.utf8))
 
-    /// Lambda's limit on a synchronous invocation's response: 6 MB plus 100 bytes, in bytes.
-    static let maximumResponseByteCount = 6_291_556
-
     /// The error an invocation ends with when its response is over the limit, as Lambda reports it.
-    static let responseTooLarge = Array(#"{"errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes).","errorType":"Function.ResponseSizeTooLarge"}"#.utf8)
+    static let responseTooLarge = Array(("{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size "
+        + "(\(RuntimeAPI.maximumResponseByteCount) bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}").utf8)
 
     /// A response over the limit, refused by the server before its body was read: the
     /// invocation ends at once with Lambda's error (the runtime gets 413), not after its Timeout.

@@ -11,6 +11,8 @@ struct GatewayEvent {
     let requestId = LocalIdentifier.uuid()
     let sourceIP: String
     let host: String
+    /// The region the runner emulates (`--region`): in the authorizer's `routeArn`.
+    let region: String
     /// When the request arrived: `requestContext.timeEpoch` and `time`.
     let timeEpochMilliseconds: Int64
 
@@ -117,7 +119,7 @@ struct GatewayEvent {
                 case "requestId": requestId
                 case "stage": "$default"
                 case "apiId": "local"
-                case "accountId": "000000000000"
+                case "accountId": LocalIdentifier.accountId
                 case "domainName": host
                 case "httpMethod": request.method
                 case "path": request.path
@@ -134,7 +136,7 @@ struct GatewayEvent {
         writer.openObject()
         writer.key("version"); writer.string("2.0")
         writer.key("type"); writer.string("REQUEST")
-        writer.key("routeArn"); writer.string("arn:aws:execute-api:us-east-1:000000000000:local/$default/\(request.method)\(request.path)")
+        writer.key("routeArn"); writer.string("arn:aws:execute-api:\(region):\(LocalIdentifier.accountId):local/$default/\(request.method)\(request.path)")
         writer.key("identitySource"); writer.openArray(); identity.forEach { writer.string($0) }; writer.closeArray()
         writer.key("routeKey"); writer.string(routeKey)
         writer.key("rawPath"); writer.string(request.path)
@@ -164,7 +166,7 @@ struct GatewayEvent {
     }
 
     private func writeCommonContext(to writer: inout JSONWriter) {
-        writer.key("accountId"); writer.string("000000000000")
+        writer.key("accountId"); writer.string(LocalIdentifier.accountId)
         writer.key("apiId"); writer.string("local")
         writer.key("domainName"); writer.string(host)
         writer.key("domainPrefix"); writer.string(String(host.split(separator: ".").first ?? "local"))

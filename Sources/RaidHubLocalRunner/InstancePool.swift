@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubHTTPServer
+import RaidHubLambda
 import RaidHubTime
 
 /// The warm instances of one function: reuses an idle one, starts another up to the limit, and
@@ -92,8 +93,8 @@ public final class InstancePool: @unchecked Sendable {
     @discardableResult
     public func invoke(_ event: [UInt8], traceId: String?, clientContext: String?, answerBy deadline: ContinuousClock.Instant?,
                        tail: LogTail? = nil, completion: @escaping @Sendable (InvocationResult?) -> Void) -> (@Sendable () -> Void)? {
-        guard event.count <= InvocationResult.requestByteLimit else {
-            log.line("\(definition.logicalId): the event is \(event.count) bytes, over Lambda's limit of \(InvocationResult.requestByteLimit): "
+        guard event.count <= RuntimeAPI.maximumRequestByteCount else {
+            log.line("\(definition.logicalId): the event is \(event.count) bytes, over Lambda's limit of \(RuntimeAPI.maximumRequestByteCount): "
                 + "refused before any instance saw it, as Lambda refuses it")
             completion(.requestTooLarge(byteCount: event.count))
             return nil

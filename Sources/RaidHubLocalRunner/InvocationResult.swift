@@ -1,3 +1,4 @@
+import RaidHubLambda
 /// How one invocation of an emulated function ended.
 public enum InvocationResult: Sendable, Equatable {
     /// `/response` was posted with this payload.
@@ -19,8 +20,6 @@ public enum InvocationResult: Sendable, Equatable {
     /// sees it (Lambda's 413); the instances stay warm.
     case requestTooLarge(byteCount: Int)
 
-    /// Lambda's limit on a synchronous invocation's request (event), in bytes.
-    public static let requestByteLimit = 6_291_456
 
     /// Whether Lambda refused the invoke itself: no function ran.
     public var isRefusal: Bool {
@@ -46,7 +45,7 @@ public enum InvocationResult: Sendable, Equatable {
         case .queueFull:
             Array(#"{"Reason":"ConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."}"#.utf8)
         case .requestTooLarge:
-            Array(#"{"Type":"User","message":"Request must be smaller than \#(Self.requestByteLimit) bytes for the InvokeFunction operation"}"#.utf8)
+            Array(#"{"Type":"User","message":"Request must be smaller than \#(RuntimeAPI.maximumRequestByteCount) bytes for the InvokeFunction operation"}"#.utf8)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubHTTP
 @testable import RaidHubLocalRunner
 import Testing
 
@@ -14,6 +15,18 @@ import Testing
             let date = Date(timeIntervalSince1970: seconds)
             #expect(GatewayEvent.clfDate(date) == formatter.string(from: date))
         }
+    }
+
+    /// The authorizer's `routeArn` names the region the runner emulates (`--region`), which was
+    /// us-east-1 whatever was given.
+    @Test func namesTheEmulatedRegionInTheRouteArn() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array("GET /admin/x HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        let request = try #require(try parser.next())
+        let event = GatewayEvent(request: request, route: SAMTemplate.Route(method: "GET", path: "/admin/{p+}", functionId: "F", payloadVersion2: true),
+                                 pathParameters: [:], sourceIP: "127.0.0.1", host: "h", region: "eu-west-1", timeEpochMilliseconds: 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(event.authorizer(identity: []))) as? [String: Any])
+        #expect(json["routeArn"] as? String == "arn:aws:execute-api:eu-west-1:000000000000:local/$default/GET/admin/x")
     }
 }
 
