@@ -58,8 +58,9 @@ struct FlowReader {
             }
             // A tag ends at a space, as PyYAML requires even in a flow collection (`!}` is refused).
             guard peek == nil || peek == " " else { throw error("a tag must be followed by a space") }
-            // `!` alone is YAML's non-specific tag, which PyYAML drops: refused, not misread.
-            guard tag != "!" else { throw error("a tag needs a name") }
+            guard Self.isTagName(tag) else { throw error("a tag is '!' and a name of letters, digits and URI characters") }
+            skipSpaces()
+            if peek == "!" { throw error("a value has one tag at most") }
             return .tagged(tag, try value(inFlow: inFlow))
         case "&": throw error("anchors are not supported")
         case "*": throw error("aliases are not supported")
@@ -80,6 +81,13 @@ struct FlowReader {
     /// What a tag may hold: ASCII letters, digits and URI characters, as PyYAML reads them.
     static func isTagCharacter(_ character: Character) -> Bool {
         character.isASCII && (character.isLetter || character.isNumber || "-;/?:@&=+$,_.!~*'()[]%".contains(character))
+    }
+
+    /// A local tag as CloudFormation writes them (`!Ref`, `!GetAtt`): `!` and a name. Refused:
+    /// `!` alone (YAML's non-specific tag, which PyYAML drops), a named handle (`!a!b`, which
+    /// PyYAML refuses undeclared) and `%` escapes (which PyYAML decodes).
+    static func isTagName(_ tag: String) -> Bool {
+        tag.count > 1 && tag.first == "!" && tag.dropFirst().allSatisfy { isTagCharacter($0) && $0 != "!" && $0 != "%" }
     }
 
     private mutating func plain(inFlow: Bool) -> String {

@@ -18,9 +18,15 @@ enum YAMLInline {
             return nil
         case "-" where content.count == 1 || content.dropFirst().first == " ":
             return nil
-        case "]", "}", ",", "%", "@", "`", "!", "|", ">":
+        case "!":
+            // A tagged value (`- !If [C, {Effect: Allow}]`, `!Sub 'a: b'`) unless what follows
+            // the tag is itself a key: tagged keys are not supported.
+            let rest = content.drop { $0 != " " }.drop { $0 == " " }
+            guard !rest.isEmpty, try mappingKey(in: rest, line: line) != nil else { return nil }
+            throw YAMLError("tagged keys are not supported", line: line.number, column: line.indent + 1)
+        case "]", "}", ",", "%", "@", "`", "|", ">":
             // Indicators; a key that starts with one is no plain scalar (`]]: a` is refused by
-            // PyYAML), and tagged keys are not supported.
+            // PyYAML).
             guard content.contains(": ") || content.hasSuffix(":") else { return nil }
             throw YAMLError("a key cannot start with '\(first)'", line: line.number, column: line.indent + 1)
         default:

@@ -52,6 +52,9 @@ struct YAMLLine {
         // and a `#` after it still starts a comment.
         var lastSignificant: Character?
         var tokenIsTag = false
+        // Inside flow brackets opened on this line a quote may follow `[`, `{`, `,` or a
+        // JSON-like key's `:` at once; in block context `b:'c` and `x,'y` are plain text.
+        var flowDepth = 0
         for index in content.indices {
             let character = content[index]
             if let open = quote {
@@ -63,13 +66,15 @@ struct YAMLLine {
                     quote = nil
                 }
             } else if (character == "'" || character == "\""),
-                      "[{,".contains(previous) || (previous == " " || previous == ":") && (lastSignificant.map { ":-?[{,".contains($0) } ?? true || tokenIsTag) {
+                      "[{,:".contains(previous) && flowDepth > 0
+                        || previous == " " && (lastSignificant.map { ":-?[{,".contains($0) } ?? true || tokenIsTag) {
                 quote = character
             } else if character == "#", previous == " " || previous == "\t" {
                 return (trimmedTrailing(content[..<index]), tab)
             } else if character == "\t" {
                 tab = tab ?? index
             } else if character != " " {
+                if character == "[" || character == "{" { flowDepth += 1 } else if character == "]" || character == "}" { flowDepth -= 1 }
                 if previous == " " || previous == "\t" || lastSignificant == nil { tokenIsTag = character == "!" }
                 lastSignificant = character
             }

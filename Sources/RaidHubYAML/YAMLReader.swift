@@ -9,6 +9,9 @@ public struct YAMLReader {
     private var lines: [YAMLLine]
     private var index = 0
     private var depth = 0
+    /// Whether the document's last line has its line break: a block scalar ending the file
+    /// without one has no final line break to keep either (PyYAML reads `a: |\n  x` as `x`).
+    private var endsWithLineBreak = true
 
     private init(lines: [YAMLLine]) {
         self.lines = lines
@@ -33,20 +36,32 @@ public struct YAMLReader {
 
     /// The document in `text`.
     public static func read(_ text: String) throws(YAMLError) -> YAMLNode {
+        // A byte order mark at the start is no content (PyYAML drops it too).
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         try refuseNonPrintable(text)
         var reader = YAMLReader(lines: try YAMLLine.split(text))
+        reader.endsWithLineBreak = text.unicodeScalars.last.map { $0 == "\n" || $0 == "\r" } ?? true
         return try reader.readDocument()
     }
 
     /// YAML's character set (1.1 and 1.2, §5.1): tab, line breaks and the printable characters;
     /// a control character, a surrogate or U+FFFE/U+FFFF is refused where it stands, as PyYAML
-    /// refuses it, rather than read into a value.
+    /// refuses it, rather than read into a value. So are NEL, LS and PS, which YAML 1.1 (and
+    /// PyYAML) takes for line breaks and the reader does not; and a combining mark right after
+    /// white space or an indicator, which Swift's characters would join to it (`- \u{301}x`
+    /// read as one scalar, not a sequence).
     private static func refuseNonPrintable(_ text: String) throws(YAMLError) {
         var line = 1, column = 1
+        var previous: Unicode.Scalar = "\n"
         for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            if previous.isASCII, " \t\r\n-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(previous),
+               [.nonspacingMark, .spacingMark, .enclosingMark].contains(scalar.properties.generalCategory) {
+                throw YAMLError("a combining mark after white space or an indicator", line: line, column: column)
+            }
             switch scalar.value {
             case 0x0A: line += 1; column = 1; continue
-            case 0x09, 0x0D, 0x20...0x7E, 0x85, 0xA0...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: column += 1; continue
+            case 0x09, 0x0D, 0x20...0x7E, 0xA0...0x2027, 0x202A...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: column += 1; continue
             default:
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 throw YAMLError("U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) is not a character YAML allows", line: line, column: column)
@@ -176,7 +191,9 @@ public struct YAMLReader {
     /// A value that starts on the current line at `column` (after `key:` or `- `, or a block of
     /// its own): a tag, a block scalar, a flow collection or a scalar, which may continue on
     /// the lines below that are indented more than `parentIndent`.
-    private mutating func readValue(_ text: Substring, line: YAMLLine, column: Int, parentIndent: Int) throws(YAMLError) -> YAMLNode {
+    /// `afterDash`: the value follows a sequence's `- `, so a `- ` line at the sequence's indent
+    /// is its next item, never the value's content (after `key:` it may be).
+    private mutating func readValue(_ text: Substring, line: YAMLLine, column: Int, parentIndent: Int, afterDash: Bool = false) throws(YAMLError) -> YAMLNode {
         if text.hasPrefix("!!") { throw YAMLError("standard tags (!!) are not supported", line: line.number, column: column) }
         if text.hasPrefix("&") || text.hasPrefix("*") {
             throw YAMLError(text.hasPrefix("&") ? "anchors are not supported" : "aliases are not supported", line: line.number, column: column)
@@ -186,15 +203,23 @@ public struct YAMLReader {
             defer { depth -= 1 }
             let tagEnd = text.firstIndex(of: " ") ?? text.endIndex
             let tag = String(text[..<tagEnd])
-            guard tag != "!", tag.allSatisfy(FlowReader.isTagCharacter) else {
-                throw YAMLError("a tag has a name of letters, digits and URI characters, and ends at a space", line: line.number, column: column)
+            guard FlowReader.isTagName(tag) else {
+                throw YAMLError("a tag is '!' and a name of letters, digits and URI characters, and ends at a space", line: line.number, column: column)
             }
             let rest = text[tagEnd...].drop { $0 == " " }
+            if rest.hasPrefix("!") { throw YAMLError("a value has one tag at most", line: line.number, column: column) }
             if rest.isEmpty {
                 index += 1
-                return .tagged(tag, try readNested(parentIndent: parentIndent, allowSameIndentSequence: true))
+                let content = try readNested(parentIndent: parentIndent, allowSameIndentSequence: !afterDash)
+                // What templates write (`!If` over a list of lines); a scalar below a lone tag
+                // is read by PyYAML as an empty tagged value followed by another node.
+                switch content {
+                case .sequence, .mapping, .scalar(nil): return .tagged(tag, content)
+                default: throw YAMLError("a tag alone on its line takes a block sequence or mapping below it", line: line.number, column: column)
+                }
             }
-            return .tagged(tag, try readValue(rest, line: line, column: column + text.distance(from: text.startIndex, to: rest.startIndex), parentIndent: parentIndent))
+            return .tagged(tag, try readValue(rest, line: line, column: column + text.distance(from: text.startIndex, to: rest.startIndex),
+                                              parentIndent: parentIndent, afterDash: afterDash))
         }
         if text.hasPrefix("|") || text.hasPrefix(">") {
             index += 1
@@ -285,7 +310,7 @@ public struct YAMLReader {
         if content == "-" || content.hasPrefix("- ") { return try readSequence(indent: column) }
         if try YAMLInline.mappingKey(in: content, line: line) != nil { return try readMapping(indent: column) }
         // A lone value after "- ": its parent is the sequence.
-        return try readValue(content, line: line, column: column + 1, parentIndent: sequenceIndent)
+        return try readValue(content, line: line, column: column + 1, parentIndent: sequenceIndent, afterDash: true)
     }
 
     /// The block nested under a line that ended after `:` or `-`: more indented, or (for a mapping
@@ -328,7 +353,7 @@ public struct YAMLReader {
         // At most one chomping indicator and one indentation digit, in either order (`>88` is refused).
         for character in header.dropFirst() {
             if character == "-" || character == "+", chomping == " " { chomping = character }
-            else if let digit = character.wholeNumberValue, digit > 0, explicitIndent == nil { explicitIndent = parentIndent + digit }
+            else if let digit = character.wholeNumberValue, digit > 0, explicitIndent == nil { explicitIndent = max(parentIndent, 0) + digit }
             else { throw YAMLError("unexpected characters after the block scalar indicator", line: line.number, column: column) }
         }
         var contentLines: [Substring] = []
@@ -362,10 +387,11 @@ public struct YAMLReader {
         var trailingBlank = 0
         while contentLines.last == "" { contentLines.removeLast(); trailingBlank += 1 }
         let text = folded ? Self.fold(contentLines) : contentLines.joined(separator: "\n")
+        let finalBreak = index == lines.count && !endsWithLineBreak && trailingBlank == 0 ? 0 : 1
         switch chomping {
         case "-": return text
-        case "+": return contentLines.isEmpty ? String(repeating: "\n", count: trailingBlank) : text + String(repeating: "\n", count: trailingBlank + 1)
-        default: return contentLines.isEmpty ? "" : text + "\n"
+        case "+": return contentLines.isEmpty ? String(repeating: "\n", count: trailingBlank) : text + String(repeating: "\n", count: trailingBlank + finalBreak)
+        default: return contentLines.isEmpty ? "" : text + String(repeating: "\n", count: finalBreak)
         }
     }
 
