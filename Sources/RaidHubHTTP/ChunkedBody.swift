@@ -140,7 +140,7 @@ struct ChunkedBody: Sendable {
             case .trailers(let byteCount):
                 // Trailer fields are read and ignored; they count against the head's limit, and
                 // each must be a field line as in the head (`hello` alone was taken for one),
-                // never a framing field (RFC 9110 §6.5.1; h11 refuses them too).
+                // never a framing field (RFC 9110 §6.5.1: a trailer must not carry one).
                 let remaining = trailerLimit - byteCount
                 switch lineEnd(in: input, state: &state, limit: remaining, tooLong: .headersTooLarge(limit: trailerLimit)) {
                 case .failure(let error): return .failure(error)

@@ -109,6 +109,10 @@ public struct HTTPRequestParser: Sendable {
         }
         var index = max(scanned, lineStart)
         while index < buffer.count {
+            // A byte past the limit is never looked at: the head is too large whatever it holds,
+            // however the bytes arrived (the fuzzer found a bare LF past the limit refused as
+            // malformed when read at once and as too large when read in pieces).
+            if index - start >= maximumHeaderByteCount { throw .headersTooLarge(limit: maximumHeaderByteCount) }
             if buffer[index] == 0x0A {
                 guard index > lineStart, buffer[index - 1] == 0x0D else { throw .malformed("bare LF") }
                 if index - lineStart >= 3, buffer[index - 2] == 0x0A, buffer[index - 3] == 0x0D {

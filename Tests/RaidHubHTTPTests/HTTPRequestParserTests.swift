@@ -25,6 +25,16 @@ import Testing
         #expect(try parser.next()?.target == "/")
     }
 
+    /// A head over the limit is refused as too large however its bytes arrive, even with a bare
+    /// LF past the limit (found by the fuzzer: read at once, it was refused as malformed).
+    @Test(arguments: [1, 7, 1000, 5000])
+    func refusesAHeadOverTheLimitAsTooLargeWhateverFollows(chunkSize: Int) {
+        let text = "POST / HTTP/1.1\r\nHost: t\r\nX: " + String(repeating: "a", count: 100) + "\nrest\r\n\r\n"
+        #expect(throws: HTTPParseError.headersTooLarge(limit: 64)) {
+            try parseAll(text, chunkSize: chunkSize, parser: HTTPRequestParser(maximumHeaderByteCount: 64))
+        }
+    }
+
     /// A chunked body's trailer lines are field lines, as in the head: a line without a colon
     /// is refused (found by replaying the fuzz corpus against h11: it was taken for a trailer),
     /// and so is a framing field.
