@@ -16,8 +16,20 @@ final class InvocationRequest: @unchecked Sendable {
     private let lock = NSLock()
     private var reply: (@Sendable (InvocationResult?) -> Void)?
     private var started = false
-    /// The caller's deadline, cancelled once it is answered; set before the request is queued.
-    var deadline: Timekeeper.Alarm?
+    private var deadlineAlarm: Timekeeper.Alarm?
+    /// The caller's deadline, cancelled once it is answered or given up; set before the request
+    /// is queued. Under the lock: its alarm can fire (a deadline already past) before the
+    /// scheduling thread has stored it here, and one stored after the end is cancelled at once.
+    var deadline: Timekeeper.Alarm? {
+        get { lock.withLock { deadlineAlarm } }
+        set {
+            let ended = lock.withLock { () -> Bool in
+                deadlineAlarm = newValue
+                return reply == nil
+            }
+            if ended { newValue?.cancel() }
+        }
+    }
     /// Whether it went to a new instance already, its first one gone before taking it.
     var retried = false
 
