@@ -50,14 +50,23 @@ build_runner() {
   [ ${#runner_objects[@]} -eq 0 ] || return 0
   swift build -c release --scratch-path .build-fuzz --target RaidHubLocalRunner \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing >.build/fuzz/runner.build.log 2>&1 \
-    || { tail -30 .build/fuzz/runner.build.log >&2; exit 1; }
-  mapfile -t runner_objects < <(find .build-fuzz/release/ -path '*.build/*.o' | sort)
+    || { echo "building the runner's modules for fuzzing failed:" >&2; tail -30 .build/fuzz/runner.build.log >&2; exit 1; }
+  # The objects of the sources there are now: a file removed since an earlier build left its
+  # object behind, which must not be linked.
+  local module file
+  for module in Sources/*/; do
+    module=$(basename "$module")
+    for file in Sources/"$module"/*.swift Sources/"$module"/*.c; do
+      [ -e "$file" ] || continue
+      file=.build-fuzz/release/$module.build/$(basename "$file").o
+      [ -e "$file" ] && runner_objects+=("$file")
+    done
+  done
 }
 
 compile() {  # TARGET: the target's executable in .build/fuzz
   local target=$1 module=${module[$1]}
   if [ "$module" = RaidHubLocalRunner ]; then
-    build_runner
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
       -I .build-fuzz/release/Modules -Xcc -fmodule-map-file=.build-fuzz/release/CLinuxEvents.build/module.modulemap \
       -Xcc -I -Xcc Sources/CLinuxEvents/include "Fuzz/$target.swift" "${runner_objects[@]}" -o ".build/fuzz/$target"
@@ -69,6 +78,7 @@ compile() {  # TARGET: the target's executable in .build/fuzz
 for target in "${targets[@]}"; do
   [ -n "${module[$target]:-}" ] || { echo "unknown target $target; known: ${!module[*]}" >&2; exit 2; }
   echo "== $target (${module[$target]}), ${seconds} s"
+  [ "${module[$target]}" != RaidHubLocalRunner ] || build_runner
   # The linker's notes about sanitizer symbols are noise; real errors fail the build.
   compile "$target" 2>.build/fuzz/"$target".build.log || { cat .build/fuzz/"$target".build.log >&2; exit 1; }
   corpus=.build/fuzz/corpus/$target
