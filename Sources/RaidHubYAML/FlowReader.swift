@@ -93,7 +93,8 @@ struct FlowReader {
     private mutating func plain(inFlow: Bool) -> String {
         var text = ""
         while let character = peek {
-            if inFlow, ",]}".contains(character) { break }
+            // PyYAML (YAML 1.1) ends a plain scalar in a flow collection at any of `,?[]{}`.
+            if inFlow, ",?[]{}".contains(character) { break }
             if inFlow, character == ":", peek(1) == " " || peek(1) == nil || (peek(1).map { ",]}".contains($0) } ?? false) { break }
             text.append(character)
             position += 1
@@ -178,8 +179,9 @@ struct FlowReader {
         case "\"", "\\", "/", " ": return character
         case "x", "u", "U":
             let count = character == "x" ? 2 : character == "u" ? 4 : 8
-            guard position + count <= characters.count, let value = UInt32(String(characters[position..<(position + count)]), radix: 16),
-                  let scalar = Unicode.Scalar(value)
+            // Hex digits only: UInt32(_:radix:) also takes a sign (`\u+dA3` was read; PyYAML refuses it).
+            guard position + count <= characters.count, characters[position..<(position + count)].allSatisfy(\.isHexDigit),
+                  let value = UInt32(String(characters[position..<(position + count)]), radix: 16), let scalar = Unicode.Scalar(value)
             else { throw error("invalid \\\(character) escape") }
             position += count
             return Character(scalar)

@@ -180,7 +180,7 @@ public struct YAMLReader {
                 index += 1
                 value = try readNested(parentIndent: indent, allowSameIndentSequence: true)
             } else {
-                value = try readValue(rest, line: line, column: column, parentIndent: indent)
+                value = try readValue(rest, line: line, column: column, parentIndent: indent, afterKey: true)
             }
             entries.append(YAMLEntry(key: key, value: value))
             try skipBlank()
@@ -191,9 +191,10 @@ public struct YAMLReader {
     /// A value that starts on the current line at `column` (after `key:` or `- `, or a block of
     /// its own): a tag, a block scalar, a flow collection or a scalar, which may continue on
     /// the lines below that are indented more than `parentIndent`.
-    /// `afterDash`: the value follows a sequence's `- `, so a `- ` line at the sequence's indent
-    /// is its next item, never the value's content (after `key:` it may be).
-    private mutating func readValue(_ text: Substring, line: YAMLLine, column: Int, parentIndent: Int, afterDash: Bool = false) throws(YAMLError) -> YAMLNode {
+    /// `afterKey`: the value follows `key:` on its line, so a `- ` line at the mapping's indent
+    /// may be its content (`key: !If` over a list); anywhere else such a line belongs to the
+    /// parent (after `- `, the sequence's next item).
+    private mutating func readValue(_ text: Substring, line: YAMLLine, column: Int, parentIndent: Int, afterKey: Bool = false) throws(YAMLError) -> YAMLNode {
         if text.hasPrefix("!!") { throw YAMLError("standard tags (!!) are not supported", line: line.number, column: column) }
         if text.hasPrefix("&") || text.hasPrefix("*") {
             throw YAMLError(text.hasPrefix("&") ? "anchors are not supported" : "aliases are not supported", line: line.number, column: column)
@@ -210,7 +211,7 @@ public struct YAMLReader {
             if rest.hasPrefix("!") { throw YAMLError("a value has one tag at most", line: line.number, column: column) }
             if rest.isEmpty {
                 index += 1
-                let content = try readNested(parentIndent: parentIndent, allowSameIndentSequence: !afterDash)
+                let content = try readNested(parentIndent: parentIndent, allowSameIndentSequence: afterKey)
                 // What templates write (`!If` over a list of lines); a scalar below a lone tag
                 // is read by PyYAML as an empty tagged value followed by another node.
                 switch content {
@@ -219,7 +220,7 @@ public struct YAMLReader {
                 }
             }
             return .tagged(tag, try readValue(rest, line: line, column: column + text.distance(from: text.startIndex, to: rest.startIndex),
-                                              parentIndent: parentIndent, afterDash: afterDash))
+                                              parentIndent: parentIndent, afterKey: afterKey))
         }
         if text.hasPrefix("|") || text.hasPrefix(">") {
             index += 1
@@ -310,7 +311,7 @@ public struct YAMLReader {
         if content == "-" || content.hasPrefix("- ") { return try readSequence(indent: column) }
         if try YAMLInline.mappingKey(in: content, line: line) != nil { return try readMapping(indent: column) }
         // A lone value after "- ": its parent is the sequence.
-        return try readValue(content, line: line, column: column + 1, parentIndent: sequenceIndent, afterDash: true)
+        return try readValue(content, line: line, column: column + 1, parentIndent: sequenceIndent)
     }
 
     /// The block nested under a line that ended after `:` or `-`: more indented, or (for a mapping

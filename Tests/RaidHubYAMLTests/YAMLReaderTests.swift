@@ -276,6 +276,8 @@ import Testing
         "a: b:'c # d\n", "a: e\u{301}\n", "!T\n- a\n", "a: !T\n- x\n",
         "a: !T\n  - x\n", "- !A\n- b\n", "a: !If\n  - C\n  - x\n  - y\n", "a: {\"k\":\"v # x\"}\n",
         "a: [x,'y # z']\n",
+        // From the ten-minute run's corpus against PyYAML.
+        "a: {Type: a, b: St?rif c}\n", "a: \"\\u+dA3\"\n", "a: \"\\U+0010000\"\n", "-\n    !T\n- x\n", "a: [b?c]\n",
     ]
 
     /// What PyYAML reads but the reader would read differently is refused: `!` alone (YAML's
