@@ -44,10 +44,13 @@ let package = Package(
         .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP", "CLinuxEvents"]),
         // epoll and eventfd, which Swift's Glibc module does not import.
         .target(name: "CLinuxEvents"),
+        // posix_spawn with a process group and a clean descriptor table, and pidfds: the runner's
+        // child processes (a module of its own: nothing else compiles it).
+        .target(name: "CLinuxSpawn"),
         // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
         .target(name: "RaidHubYAML"),
         // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.
-        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
+        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "CLinuxSpawn", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"]),
 

@@ -16,8 +16,10 @@ if [ "$by" = "--path" ]; then
 else
   # A clone with a version tag, depended on by URL and version as a user's package would.
   git clone -q "$root" "$work/raidhub-auth"
-  git -C "$work/raidhub-auth" -c user.name=ci -c user.email=ci@localhost tag -a 1.0.0 -m "snippet check" >/dev/null
-  dependency=".package(url: \"file://$work/raidhub-auth\", from: \"1.0.0\")"
+  # A version no release will have, forced and asked for exactly: a clone of a tagged
+  # repository keeps its tags, and `from:` could pick an older release over this commit.
+  git -C "$work/raidhub-auth" -c user.name=ci -c user.email=ci@localhost tag -f -a 999.0.0 -m "snippet check" >/dev/null
+  dependency=".package(url: \"file://$work/raidhub-auth\", exact: \"999.0.0\")"
 fi
 python3 - "$work" <<'PY'
 import re, sys
@@ -45,7 +47,7 @@ let package = Package(
     targets: [.executableTarget(name: "$name", dependencies: [$products])]
 )
 SWIFT
-  echo "== $name: $(grep -c '' "$snippet") lines of README.md, built against raidhub-auth ${by:-by version 1.0.0}"
+  echo "== $name: $(grep -c '' "$snippet") lines of README.md, built against raidhub-auth ${by:-by version 999.0.0}"
   swift build --package-path "$work/$name" 2>&1 | grep -E "error|warning: unsafe|Compiling $name|Build complete" || true
   binary="$(swift build --package-path "$work/$name" --show-bin-path)/$name"
   [ -x "$binary" ] || { echo "$name did not build" >&2; exit 1; }

@@ -67,9 +67,13 @@ build_runner() {
 compile() {  # TARGET: the target's executable in .build/fuzz
   local target=$1 module=${module[$1]}
   if [ "$module" = RaidHubLocalRunner ]; then
+    # The runner's C modules, which its Swift module imports: their module maps and headers.
+    local c_modules=() map
+    for map in .build-fuzz/release/*.build/module.modulemap; do
+      c_modules+=(-Xcc -fmodule-map-file="$map" -Xcc -I -Xcc "Sources/$(basename "$(dirname "$map")" .build)/include")
+    done
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
-      -I .build-fuzz/release/Modules -Xcc -fmodule-map-file=.build-fuzz/release/CLinuxEvents.build/module.modulemap \
-      -Xcc -I -Xcc Sources/CLinuxEvents/include "Fuzz/$target.swift" "${runner_objects[@]}" -o ".build/fuzz/$target"
+      -I .build-fuzz/release/Modules "${c_modules[@]}" "Fuzz/$target.swift" "${runner_objects[@]}" -o ".build/fuzz/$target"
   else
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
       "Sources/$module"/*.swift "Fuzz/$target.swift" ${shared[$target]:-} -o ".build/fuzz/$target"

@@ -1,10 +1,13 @@
 import CLinuxEvents
+import CLinuxSpawn
 import Foundation
 import RaidHubHTTPServer
 
 /// A process the runner started itself (a function's instance, `swift build` for `--watch`):
-/// `posix_spawn` with its standard streams and no other descriptor, default signal actions, and
-/// its exit seen through a pidfd by one watcher thread for every child.
+/// `posix_spawn` with its standard streams and no other descriptor, default signal actions, a
+/// process group of its own, and its exit seen through a pidfd by one watcher thread for every
+/// child (where pidfds are refused, by an old kernel or a container's seccomp filter, a thread
+/// of its own waits for it, as Foundation did).
 ///
 /// Not Foundation's `Process`: it notices an exit when a socket pair's child end closes, which
 /// a child spawned on another thread at that moment could inherit (the first child's exit then
@@ -31,14 +34,12 @@ final class ChildProcess: Sendable {
         let path: String
         /// `errno`'s value.
         let code: Int32
-        var description: String { "\(String(cString: strerror(code))) (errno \(code))" }
+        var description: String { "\(path): \(String(cString: strerror(code))) (errno \(code))" }
     }
 
-    /// Starts `executable` with `arguments` (after its own path) and exactly `environment`, in
-    /// `directory` if given; its standard output and error are `output` and `error`, its input
-    /// /dev/null.
-    init(executable: String, arguments: [String] = [], environment: [String: String], directory: String? = nil,
-         output: Int32, error: Int32) throws(SpawnError) {
+    /// Starts `executable` with `arguments` (after its own path) and exactly `environment`; its
+    /// standard output and error are `output` and `error`, its input /dev/null.
+    init(executable: String, arguments: [String] = [], environment: [String: String], output: Int32, error: Int32) throws(SpawnError) {
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         guard devNull >= 0 else { throw SpawnError(path: executable, code: errno) }
         defer { close(devNull) }
@@ -46,7 +47,7 @@ final class ChildProcess: Sendable {
         var pidfd: Int32 = -1
         let result = Self.withCStrings([executable] + arguments) { argv in
             Self.withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
-                clinux_spawn(executable, argv, envp, directory, devNull, output, error, &pid, &pidfd)
+                clinux_spawn(executable, argv, envp, devNull, output, error, &pid, &pidfd)
             }
         }
         guard result == 0 else { throw SpawnError(path: executable, code: result) }
@@ -57,12 +58,17 @@ final class ChildProcess: Sendable {
     }
 
     deinit {
-        close(pidfd)  // only now: a signal sent after the exit must find this pidfd, not a reused number
+        if pidfd >= 0 { close(pidfd) }  // only now: a signal sent after the exit must find this pidfd, not a reused number
     }
 
-    /// Sends `signal` to the process, if it has not been reaped yet.
+    /// Sends `signal` to the process, if it has not been reaped yet (without a pidfd, a pid
+    /// already reaped is not signalled: it may be another process's now).
     func signal(_ signal: Int32) {
-        _ = clinux_pidfd_signal(pidfd, signal)
+        if pidfd >= 0 {
+            _ = clinux_signal(pidfd, processIdentifier, signal)
+        } else {
+            exit.withLock { state in if state.status == nil { _ = clinux_signal(-1, processIdentifier, signal) } }
+        }
     }
 
     /// Runs `action` once, with its exit code or the number of the signal that ended it: on the
@@ -126,13 +132,14 @@ private final class ExitWatcher: Sendable {
     }
 
     func watch(_ child: ChildProcess) {
+        guard child.pidfd >= 0 else { return reap(child) }
         children.withLock { $0[child.pidfd] = child }  // before epoll can report it
         var event = epoll_event()
         event.events = EPOLLIN.rawValue
         event.data.fd = child.pidfd
         if epoll_ctl(epoll, EPOLL_CTL_ADD, child.pidfd, &event) != 0 {
             children.withLock { _ = $0.removeValue(forKey: child.pidfd) }
-            reap(child)  // cannot be watched: wait for it on a thread of its own instead
+            reap(child)  // cannot be watched: waited for on a thread of its own instead
         }
     }
 
@@ -150,13 +157,14 @@ private final class ExitWatcher: Sendable {
         }
     }
 
+    /// Waits for `child` on a thread of its own: one without a pidfd, or one epoll refused.
     private func reap(_ child: ChildProcess) {
         Thread { [self] in finish(child) }.start()
     }
 
     private func finish(_ child: ChildProcess) {
         var status: Int32 = -1
-        _ = clinux_reap(child.pidfd, &status)
+        _ = clinux_reap(child.pidfd, child.processIdentifier, &status)
         child.exited(status)
     }
 }

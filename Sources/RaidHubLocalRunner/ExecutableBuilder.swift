@@ -18,14 +18,15 @@ enum ExecutableBuilder {
         }
     }
 
-    /// Runs `swift build --product name` in `packageRoot`, or for a release folder (where the
-    /// runner and its executables are) `scripts/release-build.sh --product name`, as every
-    /// release build of the project is made; whether it succeeded.
+    /// Runs `swift build --product name` for the package at `packageRoot`, or for a release
+    /// folder (where the runner and its executables are) `scripts/release-build.sh --product
+    /// name`, as every release build of the project is made; whether it succeeded.
     static func build(_ name: String, into directory: URL, packageRoot: URL) throws -> Bool {
         let arguments = directory.lastPathComponent == "release"
-            ? ["bash", "scripts/release-build.sh", "--product", name] : ["swift", "build", "--product", name]
+            ? ["bash", packageRoot.appendingPathComponent("scripts/release-build.sh").path, "--product", name]
+            : ["swift", "build", "--package-path", packageRoot.path, "--product", name]
         let process = try ChildProcess(executable: "/usr/bin/env", arguments: arguments, environment: ProcessInfo.processInfo.environment,
-                                       directory: packageRoot.path, output: STDERR_FILENO, error: STDERR_FILENO)
+                                       output: STDERR_FILENO, error: STDERR_FILENO)
         return process.waitUntilExit() == 0
     }
 }

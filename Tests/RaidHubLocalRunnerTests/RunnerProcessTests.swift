@@ -125,7 +125,11 @@ import Testing
         return !process.isRunning
     }
 
-    @Test func letsARequestInFlightFinishOnSIGINTThenExits130() throws {
+    /// Ctrl-C in a terminal signals the runner's whole process group (`toGroup`): the
+    /// instances lead groups of their own, so only the runner hears it and the request in
+    /// flight is still answered (spawned in the runner's group, they died with it: a 502).
+    @Test(arguments: [false, true])
+    func letsARequestInFlightFinishOnSIGINTThenExits130(toGroup: Bool) throws {
         let folder = try Self.workspace()
         let (runner, port) = try Self.start(in: folder)
         defer { if runner.isRunning { runner.terminate() } }
@@ -133,7 +137,13 @@ import Testing
         client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         var instances: [Int32] = []
         #expect(Eventually.holds { instances = Self.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
-        kill(runner.processIdentifier, SIGINT)
+        if toGroup {
+            // Foundation starts the runner as the leader of a group of its own, as a shell does.
+            try #require(getpgid(runner.processIdentifier) == runner.processIdentifier && getpgid(0) != runner.processIdentifier)
+            kill(-runner.processIdentifier, SIGINT)
+        } else {
+            kill(runner.processIdentifier, SIGINT)
+        }
         let answer = client.readResponse()
         #expect(answer?.status == 200)
         #expect(answer?.body == "slow")
