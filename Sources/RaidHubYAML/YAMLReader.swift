@@ -55,7 +55,8 @@ public struct YAMLReader {
         var previous: Unicode.Scalar = "\n"
         for scalar in text.unicodeScalars {
             defer { previous = scalar }
-            if previous.isASCII, " \t\r\n-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(previous),
+            // Cheapest test first: most scalars are ASCII, and a category lookup is not free.
+            if !scalar.isASCII, previous.isASCII, " \t\r\n-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(previous),
                [.nonspacingMark, .spacingMark, .enclosingMark].contains(scalar.properties.generalCategory) {
                 throw YAMLError("a combining mark after white space or an indicator", line: line, column: column)
             }
