@@ -1,4 +1,5 @@
 import RaidHubLambda
+
 /// How one invocation of an emulated function ended.
 public enum InvocationResult: Sendable, Equatable {
     /// `/response` was posted with this payload.
@@ -19,7 +20,6 @@ public enum InvocationResult: Sendable, Equatable {
     /// Not run: the event is over Lambda's limit for a request, refused before any function
     /// sees it (Lambda's 413); the instances stay warm.
     case requestTooLarge(byteCount: Int)
-
 
     /// Whether Lambda refused the invoke itself: no function ran.
     public var isRefusal: Bool {
