@@ -142,7 +142,8 @@ def main():
         if problem:
             disagreements += 1
             if disagreements <= 10:
-                print(f"{path}: {problem}")
+                # The input itself, so a CI log is enough to reproduce what the corpus there held.
+                print(f"{path}: {problem}\n  input: {data[:400]!r}{' ...' if len(data) > 400 else ''}")
     print(f"{target}: {len(files)} inputs, {accepted} read by ours, {disagreements} read differently by the reference")
     sys.exit(1 if disagreements else 0)
 
