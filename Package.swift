@@ -49,8 +49,24 @@ let package = Package(
         .target(name: "CLinuxSpawn"),
         // The YAML subset of CloudFormation templates, for reading template.yaml (local-runner).
         .target(name: "RaidHubYAML"),
-        // local-runner's library: the emulated Runtime API, warm instance pools, Lambda's log lines.
-        .target(name: "RaidHubLocalRunner", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "CLinuxSpawn", "RaidHubLambda", "RaidHubYAML", "RaidHubJSON"]),
+        // local-runner's rooms, each on the ones before it (ARCHITECTURE.md):
+        // What Lambda's and API Gateway's emulations share: the runner's time and alarms, its log
+        // lines, request ids and the account, how an invocation ended.
+        .target(name: "RaidHubEmulation", dependencies: ["RaidHubLambda"]),
+        // The SAM template and the env file: the model and reading it.
+        .target(name: "RaidHubTemplate", dependencies: ["RaidHubEmulation", "RaidHubYAML", "RaidHubHTTP", "RaidHubJSON", "RaidHubLambda"]),
+        // Processes the runner starts: posix_spawn in a group of their own, exits seen through pidfds.
+        .target(name: "RaidHubChildProcess", dependencies: ["CLinuxSpawn", "CLinuxEvents", "RaidHubHTTPServer"]),
+        // Lambda: functions behind emulated Runtime APIs (pools, instances), the Invoke API, Lambda's log lines.
+        .target(name: "RaidHubLambdaEmulator", dependencies: [
+            "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubLambda", "RaidHubJSON", "RaidHubTime"]),
+        // API Gateway: routes, events, authorizers and their cache, CORS, answers. Values in and
+        // out, no sockets: it reaches Lambda through `LambdaIntegration`.
+        .target(name: "RaidHubAPIGatewayEmulator", dependencies: ["RaidHubTemplate", "RaidHubEmulation", "RaidHubHTTP", "RaidHubJSON"]),
+        // The command line on top: options, the commands, watch mode, the fake Bungie.net.
+        .target(name: "RaidHubLocalRunner", dependencies: [
+            "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess",
+            "RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
         .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"]),
 
@@ -89,7 +105,7 @@ let package = Package(
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),

@@ -5,9 +5,10 @@
 // UTF-8) exactly. Built by scripts/fuzz.sh against the runner's modules.
 
 import Foundation
-@testable import RaidHubLocalRunner
+@testable import RaidHubAPIGatewayEmulator
 import RaidHubHTTP
 import RaidHubJSON
+@testable import RaidHubTemplate
 
 private let routes = RouteTable(routes: [
     SAMTemplate.Route(method: "ANY", path: "/{proxy+}", functionId: "F", payloadVersion2: true),

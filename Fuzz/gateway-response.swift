@@ -4,8 +4,9 @@
 // field once and unsplit (no CR, LF or NUL smuggled in), the body whole; a 1xx, 204 or 304
 // without one. Built by scripts/fuzz.sh against the runner's modules.
 
-@testable import RaidHubLocalRunner
+@testable import RaidHubAPIGatewayEmulator
 @testable import RaidHubHTTP
+@testable import RaidHubTemplate
 
 private let routes = [
     SAMTemplate.Route(method: "GET", path: "/x", functionId: "F", payloadVersion2: true),

@@ -5,8 +5,9 @@
 // its routes runs without a trap. Built by scripts/fuzz.sh against the runner's modules.
 
 import Foundation
-@testable import RaidHubLocalRunner
+@testable import RaidHubAPIGatewayEmulator
 import RaidHubJSON
+@testable import RaidHubTemplate
 import RaidHubYAML
 
 @_cdecl("LLVMFuzzerTestOneInput")

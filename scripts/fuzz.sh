@@ -3,8 +3,9 @@
 # toolchain's libFuzzer and AddressSanitizer: `scripts/fuzz.sh [SECONDS] [TARGET...]` builds each
 # target in Fuzz/ and runs it for SECONDS (default 60), or until FUZZ_RUNS inputs if that is set
 # and comes first, on a working corpus seeded from Fuzz/corpus/TARGET. A parser's target is
-# compiled together with its one module's sources; a runner target is linked against the
-# runner's modules, built once by SwiftPM with the same instrumentation (.build-fuzz). Any
+# compiled together with its one module's sources; a runner target (template, API Gateway) is
+# linked against the runner's modules, built once by SwiftPM with the same instrumentation
+# (.build-fuzz). Any
 # crash, trap or sanitizer report fails the script and leaves the input that caused it in
 # .build/fuzz/ (`crash-*`), to replay with `.build/fuzz/TARGET .build/fuzz/crash-...`. Each run
 # ends with libFuzzer's figures; then the corpora of the JSON, YAML and HTTP request targets
@@ -19,10 +20,12 @@ declare -A module=(
   [http-request-split]=RaidHubHTTP
   [http-response-split]=RaidHubHTTP
   [yaml-reader]=RaidHubYAML
-  [template-reading]=RaidHubLocalRunner
-  [gateway-event]=RaidHubLocalRunner
-  [gateway-response]=RaidHubLocalRunner
+  [template-reading]=RaidHubTemplate
+  [gateway-event]=RaidHubAPIGatewayEmulator
+  [gateway-response]=RaidHubAPIGatewayEmulator
 )
+# The targets linked against the runner's modules rather than compiled with their module's sources.
+declare -A runner_module=([template-reading]=1 [gateway-event]=1 [gateway-response]=1)
 # The independent implementation each target's corpus is set beside after its run
 # (scripts/fuzz-differential.py): the Python module it needs.
 declare -A reference=(
@@ -48,7 +51,7 @@ runs=()
 runner_objects=()
 build_runner() {
   [ ${#runner_objects[@]} -eq 0 ] || return 0
-  swift build -c release --scratch-path .build-fuzz --target RaidHubLocalRunner \
+  swift build -c release --scratch-path .build-fuzz --target RaidHubAPIGatewayEmulator \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing >.build/fuzz/runner.build.log 2>&1 \
     || { echo "building the runner's modules for fuzzing failed:" >&2; tail -30 .build/fuzz/runner.build.log >&2; exit 1; }
   # The objects of the sources there are now: a file removed since an earlier build left its
@@ -56,17 +59,16 @@ build_runner() {
   local module file
   for module in Sources/*/; do
     module=$(basename "$module")
-    for file in Sources/"$module"/*.swift Sources/"$module"/*.c; do
-      [ -e "$file" ] || continue
+    while IFS= read -r file; do
       file=.build-fuzz/release/$module.build/$(basename "$file").o
       [ -e "$file" ] && runner_objects+=("$file")
-    done
+    done < <(find "Sources/$module" -name '*.swift' -o -name '*.c')
   done
 }
 
 compile() {  # TARGET: the target's executable in .build/fuzz
   local target=$1 module=${module[$1]}
-  if [ "$module" = RaidHubLocalRunner ]; then
+  if [ -n "${runner_module[$target]:-}" ]; then
     # The runner's C modules, which its Swift module imports: their module maps and headers.
     local c_modules=() map
     for map in .build-fuzz/release/*.build/module.modulemap; do
@@ -82,7 +84,7 @@ compile() {  # TARGET: the target's executable in .build/fuzz
 for target in "${targets[@]}"; do
   [ -n "${module[$target]:-}" ] || { echo "unknown target $target; known: ${!module[*]}" >&2; exit 2; }
   echo "== $target (${module[$target]}), ${seconds} s"
-  [ "${module[$target]}" != RaidHubLocalRunner ] || build_runner
+  [ -z "${runner_module[$target]:-}" ] || build_runner
   # The linker's notes about sanitizer symbols are noise; real errors fail the build.
   compile "$target" 2>.build/fuzz/"$target".build.log || { cat .build/fuzz/"$target".build.log >&2; exit 1; }
   corpus=.build/fuzz/corpus/$target

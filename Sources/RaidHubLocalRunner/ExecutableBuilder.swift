@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubChildProcess
+import RaidHubEmulation
 
 /// Builds function executables with `swift build --product NAME`, the build's own progress on
 /// stderr: the missing ones at start, so that a fresh clone runs with one command, and every one
@@ -8,12 +10,12 @@ enum ExecutableBuilder {
         let missing = names.filter { !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent($0).path) }
         guard !missing.isEmpty else { return }
         guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path) else {
-            throw TemplateError("missing executables in \(directory.path): \(missing.joined(separator: ", ")); build them with `swift build` in the project folder")
+            throw RunnerError("missing executables in \(directory.path): \(missing.joined(separator: ", ")); build them with `swift build` in the project folder")
         }
         for name in missing {
             Console.error("local-runner: building \(name) (swift build --product \(name))\n")
             guard try build(name, into: directory, packageRoot: packageRoot) else {
-                throw TemplateError("building \(name) failed; run `swift build --product \(name)` to see why")
+                throw RunnerError("building \(name) failed; run `swift build --product \(name)` to see why")
             }
         }
     }

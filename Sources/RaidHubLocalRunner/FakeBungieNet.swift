@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubAPIGatewayEmulator
 import RaidHubHTTP
 
 /// `local-runner fake-bungie`: Bungie.net's two endpoints that sign-in uses (the OAuth token

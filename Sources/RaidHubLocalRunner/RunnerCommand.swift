@@ -1,7 +1,11 @@
 import CLinuxEvents
 import Foundation
+import RaidHubAPIGatewayEmulator
+import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubHTTPServer
+import RaidHubLambdaEmulator
+import RaidHubTemplate
 
 extension Array where Element: Hashable {
     /// The elements in order, each once.
@@ -82,7 +86,7 @@ public struct RunnerCommand {
             candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/lldb-server" }
         }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) && !$0.hasSuffix("/") }) else {
-            throw TemplateError("--debug-port needs lldb-server (it ships with the Swift toolchain); none found" + (options.debuggerPath.map { " at \($0)" } ?? " on the PATH"))
+            throw RunnerError("--debug-port needs lldb-server (it ships with the Swift toolchain); none found" + (options.debuggerPath.map { " at \($0)" } ?? " on the PATH"))
         }
         return found
     }
@@ -105,12 +109,12 @@ public struct RunnerCommand {
     private static func loadTemplate(_ options: Options) throws -> SAMTemplate {
         let templateURL = templateURL(options)
         guard FileManager.default.fileExists(atPath: templateURL.path) else {
-            throw TemplateError("no template at \(templateURL.path) (run from the project folder, or pass --template FILE)")
+            throw RunnerError("no template at \(templateURL.path) (run from the project folder, or pass --template FILE)")
         }
         return try SAMTemplate.load(templateURL, parameterOverrides: options.parameterOverrides, region: options.region ?? "us-east-1")
     }
 
-    private static func makeRunner(_ options: Options) throws -> LocalRunner {
+    private static func makeRunner(_ options: Options) throws -> LambdaEmulator {
         let templateURL = templateURL(options)
         let template = try loadTemplate(options)
         // Once, at start: what the runner reads but cannot run as AWS would.
@@ -130,13 +134,13 @@ public struct RunnerCommand {
         try ExecutableBuilder.ensureBuilt(template.functions.filter { $0.notRunnable == nil }.map(\.executableName), in: executables, packageRoot: templateURL.deletingLastPathComponent())
         if let name = options.debugFunction ?? (options.command == .invoke ? options.function : nil), options.debugPort != nil,
            template.function(named: name) == nil {
-            throw TemplateError("--debug-function names '\(name)', which is not a function of the template")
+            throw RunnerError("--debug-function names '\(name)', which is not a function of the template")
         }
         let debugger = try options.debugPort.map { port in
             FunctionDefinition.Debugger(path: try debuggerPath(options), port: port, arguments: options.debugArgs,
                                         function: options.debugFunction ?? options.function ?? template.functions.first?.logicalId ?? "")
         }
-        let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances,
+        let runner = LambdaEmulator(template: template, environmentFile: envFile, executablesDirectory: executables, maximumInstances: options.maximumInstances,
                                  log: try options.logFile.map(LambdaLog.file) ?? .standardError, runnerLog: RunnerLog(debug: options.debug),
                                  region: options.region, debugger: debugger)
         if options.watch {
@@ -147,11 +151,11 @@ public struct RunnerCommand {
         return runner
     }
 
-    private static func invoke(_ runner: LocalRunner, _ options: Options) throws -> Int32 {
+    private static func invoke(_ runner: LambdaEmulator, _ options: Options) throws -> Int32 {
         defer { runner.shutdown() }
         let event: Data
         if let path = options.event, path != "-" {
-            guard let data = FileManager.default.contents(atPath: path) else { throw TemplateError("cannot read the event file \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw RunnerError("cannot read the event file \(path)") }
             event = data
         } else if options.event == "-" {  // SAM reads stdin when --event is "-"
             event = FileHandle.standardInput.readDataToEndOfFile()
@@ -170,7 +174,7 @@ public struct RunnerCommand {
     }
 
     private static func serve(
-        _ runner: LocalRunner, _ options: Options, port: UInt16, name: String, limits: HTTPServer.Limits = HTTPServer.Limits(),
+        _ runner: LambdaEmulator, _ options: Options, port: UInt16, name: String, limits: HTTPServer.Limits = HTTPServer.Limits(),
         handler: (String) -> Answering
     ) throws -> Int32 {
         let authority = options.host.contains(":") ? "[\(options.host)]:\(port)" : "\(options.host):\(port)"
@@ -205,7 +209,7 @@ public struct RunnerCommand {
     /// SIGINT or SIGTERM: stop accepting and let requests in flight finish for up to 10 s (a
     /// second signal ends that at once), then stop every instance, busy ones too, and wait for
     /// them to exit. The exit status is the shell's for the signal: 130 or 143.
-    private static func waitForShutdown(_ server: HTTPServer, _ runner: LocalRunner?) -> Int32 {
+    private static func waitForShutdown(_ server: HTTPServer, _ runner: LambdaEmulator?) -> Int32 {
         let received = Locked<[Int32]>([])
         let first = DispatchSemaphore(value: 0)
         signal(SIGINT, SIG_IGN)
@@ -295,5 +299,38 @@ public struct RunnerCommand {
             Missing function executables are built first (swift build --product NAME).
             """
         }
+    }
+}
+
+/// The runner's Lambda answers API Gateway's Invoke calls: a route's integration, an authorizer.
+extension LambdaEmulator: LambdaIntegration {
+    public func invoke(_ function: SAMTemplate.Function, event: [UInt8], traceId: String?, answerBy: ContinuousClock.Instant,
+                       answer: @escaping @Sendable (InvocationResult?) -> Void) throws -> (@Sendable () -> Void)? {
+        let pool: InstancePool
+        do { pool = try self.pool(for: function) } catch {
+            say("\(function.logicalId): cannot run: \(error)")
+            throw error
+        }
+        return pool.invoke(event, traceId: traceId, clientContext: nil, answerBy: answerBy, completion: answer)
+    }
+}
+
+extension APIGatewayEmulator {
+    /// start-api's gateway: `runner`'s template, functions, region, time and log, answering as
+    /// `host` (e.g. `127.0.0.1:3000`).
+    public init(runner: LambdaEmulator, host: String, staticDirectory: URL? = nil, authorizersEnabled: Bool = true) {
+        self.init(template: runner.template, lambda: runner, host: host, region: runner.region, timekeeper: runner.timekeeper,
+                  runnerLog: runner.runnerLog, staticDirectory: staticDirectory, authorizersEnabled: authorizersEnabled)
+    }
+}
+
+/// Why a command could not start: no template where it was looked for, a file it could not
+/// read, a debugger it could not find, executables it could not build.
+struct RunnerError: Error, CustomStringConvertible {
+    /// The reason.
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

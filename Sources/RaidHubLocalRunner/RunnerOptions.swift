@@ -132,7 +132,7 @@ struct RunnerOptions {
         if let first = rest.first, !first.hasPrefix("-") {
             guard let command = Command(rawValue: first) else {
                 let known = Command.allCases.map(\.rawValue)
-                throw UsageError(message: "unknown command '\(first)'" + suggestion(for: first, among: known) + "; the commands are \(known.joined(separator: ", "))")
+                throw UsageError(message: "unknown command '\(first)'" + first.suggestion(among: known) + "; the commands are \(known.joined(separator: ", "))")
             }
             options.command = command
             rest = rest.dropFirst()
@@ -156,7 +156,7 @@ struct RunnerOptions {
                 if flags.contains(where: { $0.names.contains(name) }) {
                     throw UsageError(message: "\(name) is not an option of \(options.command.rawValue)")
                 }
-                throw UsageError(message: "unknown option '\(name)' for \(options.command.rawValue)" + suggestion(for: name, among: forCommand.flatMap(\.names)))
+                throw UsageError(message: "unknown option '\(name)' for \(options.command.rawValue)" + name.suggestion(among: forCommand.flatMap(\.names)))
             }
             var value = ""
             if flag.takesValue {
@@ -255,25 +255,5 @@ struct RunnerOptions {
     private static func unquoted(_ value: String) -> String {
         if value.count >= 2, let first = value.first, first == value.last, first == "\"" || first == "'" { return String(value.dropFirst().dropLast()) }
         return value
-    }
-
-    /// "; did you mean 'X'?" for the closest of `candidates`, when one is close enough.
-    static func suggestion(for given: String, among candidates: [String]) -> String {
-        let scored = candidates.map { ($0, editDistance(given, $0)) }.min { $0.1 < $1.1 }
-        guard let (best, distance) = scored, distance <= max(2, given.count / 3) else { return "" }
-        return "; did you mean '\(best)'?"
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : b.isEmpty ? a.count : previous[b.count]
     }
 }

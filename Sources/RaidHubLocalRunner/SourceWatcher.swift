@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubEmulation
+import RaidHubLambdaEmulator
 
 /// `--watch`: looks at the package's sources twice a second; when they change, rebuilds the
 /// template's functions (`swift build --product NAME`, the build's own output on stderr) and,
@@ -8,11 +10,11 @@ final class SourceWatcher: @unchecked Sendable {
     private let packageRoot: URL
     private let products: [String]
     private let executablesDirectory: URL
-    private let runner: LocalRunner
+    private let runner: LambdaEmulator
     private var fingerprint: [String: Int]
 
     /// A watcher of the package at `packageRoot`, building `products` into `executablesDirectory`.
-    init(packageRoot: URL, products: [String], executablesDirectory: URL, runner: LocalRunner) {
+    init(packageRoot: URL, products: [String], executablesDirectory: URL, runner: LambdaEmulator) {
         self.packageRoot = packageRoot
         self.products = products
         self.executablesDirectory = executablesDirectory

@@ -1,6 +1,10 @@
 import Foundation
+@testable import RaidHubAPIGatewayEmulator
+@testable import RaidHubEmulation
 import RaidHubHTTPServer
+@testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
@@ -48,7 +52,7 @@ import Testing
 
     @Test func throttlesInvokeAPICallsBeyondReservedConcurrencyWithLambdasTooManyRequests() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
-        let runner = LocalRunner(template: try Self.template(reserved: 2), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+        let runner = LambdaEmulator(template: try Self.template(reserved: 2), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: .manual())
         let emulator = LambdaInvokeEmulator(runner: runner)
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
@@ -73,7 +77,7 @@ import Testing
     @Test func retriesAThrottledEventInvocationUntilItRuns() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
         let time = Timekeeper.manual()
-        let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+        let runner = LambdaEmulator(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: time)
         let emulator = LambdaInvokeEmulator(runner: runner)
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
@@ -98,7 +102,7 @@ import Testing
     /// and leaving took the runner to 745 MB, and the function ran for 17 of them.)
     @Test func aWaitingCallIsWithdrawnWhenItsClientLeaves() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
-        let runner = LocalRunner(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+        let runner = LambdaEmulator(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  maximumInstances: 1, log: lines.log, timekeeper: .manual())
         let (server, port) = try Self.startAPI(runner)
         defer { server.stop(); runner.shutdown() }
@@ -133,7 +137,7 @@ import Testing
         let tries = folder.appendingPathComponent("tries")
         try TestRuntime.shell("echo try >> '\(tries.path)'\nexit 3", to: folder.appendingPathComponent("sleeper"))
         let time = Timekeeper.manual(), lines = InstancePoolTests.Lines()
-        let runner = LocalRunner(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+        let runner = LambdaEmulator(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: time)
         let emulator = LambdaInvokeEmulator(runner: runner)
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
@@ -157,7 +161,7 @@ import Testing
 
     @Test func aThrottledRouteAnswersAPIGateways500() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
-        let runner = LocalRunner(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+        let runner = LambdaEmulator(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: .manual())
         let (server, port) = try Self.startAPI(runner)
         defer { server.stop(); runner.shutdown() }
@@ -181,7 +185,7 @@ import Testing
     /// or its function was still running: 503 for an HTTP API, 504 for a REST API; the function
     /// still finishes, and its instance serves the next call.
     /// `start-api` as the runner serves it (answers deferred to the function's loop), on a free port.
-    static func startAPI(_ runner: LocalRunner) throws -> (HTTPServer, UInt16) {
+    static func startAPI(_ runner: LambdaEmulator) throws -> (HTTPServer, UInt16) {
         final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
         let late = Late()
         let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request, whenCallerLeaves: responder.onClientGone) { responder.respond($0) } }
@@ -192,7 +196,7 @@ import Testing
 
     @Test func givesUpAtTheIntegrationTimeoutWhetherQueuedOrRunning() throws {
         let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines(), time = Timekeeper.manual()
-        let runner = LocalRunner(template: try Self.template(timeoutInMillis: 1500), environmentFile: EnvironmentFile(), executablesDirectory: folder,
+        let runner = LambdaEmulator(template: try Self.template(timeoutInMillis: 1500), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  maximumInstances: 1, log: lines.log, timekeeper: time)
         let (server, port) = try Self.startAPI(runner)
         defer { server.stop(); runner.shutdown() }

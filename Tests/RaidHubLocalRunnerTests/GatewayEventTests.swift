@@ -1,6 +1,9 @@
 import Foundation
+@testable import RaidHubAPIGatewayEmulator
+@testable import RaidHubEmulation
 import RaidHubHTTP
 @testable import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import Testing
 
 @Suite struct GatewayEventTests {

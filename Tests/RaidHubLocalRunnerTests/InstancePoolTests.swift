@@ -1,5 +1,7 @@
 import Foundation
+@testable import RaidHubEmulation
 import RaidHubHTTPServer
+@testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing

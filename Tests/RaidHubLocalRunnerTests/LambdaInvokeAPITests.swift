@@ -1,6 +1,9 @@
 import Foundation
+@testable import RaidHubEmulation
 import RaidHubHTTPServer
+@testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
@@ -9,9 +12,9 @@ import Testing
 @Suite(.serialized) struct LambdaInvokeAPITests {
     /// An Invoke API server over `template`'s functions in `executables`; its functions' URL prefix.
     static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory,
-                      time: Timekeeper = Timekeeper()) throws -> (HTTPServer, LocalRunner, String) {
+                      time: Timekeeper = Timekeeper()) throws -> (HTTPServer, LambdaEmulator, String) {
         let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
-        let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in },
+        let runner = LambdaEmulator(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in },
                                  timekeeper: time)
         let emulator = LambdaInvokeEmulator(runner: runner)
         let server = HTTPServer(port: 0, limits: LambdaInvokeEmulator.serverLimits) { emulator.respond(to: $0) }

@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubHTTPServer
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+@testable import RaidHubEmulation
 @testable import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing

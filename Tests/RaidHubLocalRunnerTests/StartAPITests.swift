@@ -1,16 +1,20 @@
 import Foundation
+@testable import RaidHubAPIGatewayEmulator
+@testable import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubHTTPServer
+@testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
 
 /// `start-api` over real sockets, with the real functions and the project's template.
 @Suite(.serialized) struct StartAPITests {
-    static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory) throws -> (HTTPServer, LocalRunner, String) {
+    static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory) throws -> (HTTPServer, LambdaEmulator, String) {
         let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
-        let runner = LocalRunner(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in })
+        let runner = LambdaEmulator(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in })
         final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
         let late = Late()
         // Deferred, as `local-runner start-api` serves it: the answer comes from the function's loop.
@@ -201,7 +205,7 @@ import Testing
         let lines = InstancePoolTests.Lines()
         let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
         let time = Timekeeper.manual()
-        let runner = LocalRunner(template: try SAMTemplate(YAMLReader.read(text)), environmentFile: envFile,
+        let runner = LambdaEmulator(template: try SAMTemplate(YAMLReader.read(text)), environmentFile: envFile,
                                  executablesDirectory: FunctionExecutable.directory, log: lines.log, timekeeper: time)
         let emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1")
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
@@ -445,7 +449,7 @@ import Testing
         defer { fake.stop() }
         var envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
         envFile.perFunction["AuthorizeBungieFunction"] = ["BUNGIE_BASE_URL": "http://127.0.0.1:\(fakePort)"]
-        let runner = LocalRunner(template: try Self.projectTemplate(), environmentFile: envFile, executablesDirectory: FunctionExecutable.directory, log: LambdaLog { _ in })
+        let runner = LambdaEmulator(template: try Self.projectTemplate(), environmentFile: envFile, executablesDirectory: FunctionExecutable.directory, log: LambdaLog { _ in })
         let emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1")
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
         let base = "http://127.0.0.1:\(try server.start())"

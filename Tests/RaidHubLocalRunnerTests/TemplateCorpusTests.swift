@@ -1,5 +1,6 @@
 import Foundation
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing

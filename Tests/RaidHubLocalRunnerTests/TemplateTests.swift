@@ -1,7 +1,9 @@
 import Foundation
 import RaidHubBungie
 import RaidHubFunctions
+@testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
@@ -95,7 +97,7 @@ import Testing
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-executables-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         let template = try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
-        let runner = LocalRunner(template: template, environmentFile: EnvironmentFile(), executablesDirectory: empty, log: LambdaLog { _ in })
+        let runner = LambdaEmulator(template: template, environmentFile: EnvironmentFile(), executablesDirectory: empty, log: LambdaLog { _ in })
         #expect {
             _ = try runner.invoke("AuthorizerFunction", event: [])
         } throws: { error in

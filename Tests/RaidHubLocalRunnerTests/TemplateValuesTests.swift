@@ -1,4 +1,5 @@
 import RaidHubLocalRunner
+@testable import RaidHubTemplate
 import RaidHubYAML
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import RaidHubEmulation
 import RaidHubHTTPServer
 @testable import RaidHubLocalRunner
 import Testing

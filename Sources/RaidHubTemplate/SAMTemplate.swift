@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubEmulation
 import RaidHubLambda
 import RaidHubYAML
 

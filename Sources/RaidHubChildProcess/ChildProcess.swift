@@ -15,9 +15,9 @@ import RaidHubHTTPServer
 /// at a time; and it kept each `Process` alive in a cycle unless waited on in its handler. A
 /// pidfd is the child's own, cannot be inherited (it is close-on-exec, and every spawn closes
 /// all but three descriptors), and is never another process after a pid is reused.
-final class ChildProcess: Sendable {
+package final class ChildProcess: Sendable {
     /// Its process id.
-    let processIdentifier: Int32
+    package let processIdentifier: Int32
     fileprivate let pidfd: Int32
     private let exit: Locked<Exit>
     /// Signalled once it has exited and been reaped; a latch (see `waitUntilExit`).
@@ -29,17 +29,17 @@ final class ChildProcess: Sendable {
     }
 
     /// Why a process could not be started.
-    struct SpawnError: Error, CustomStringConvertible {
+    package struct SpawnError: Error, CustomStringConvertible {
         /// The executable.
         let path: String
         /// `errno`'s value.
         let code: Int32
-        var description: String { "\(path): \(String(cString: strerror(code))) (errno \(code))" }
+        package var description: String { "\(path): \(String(cString: strerror(code))) (errno \(code))" }
     }
 
     /// Starts `executable` with `arguments` (after its own path) and exactly `environment`; its
     /// standard output and error are `output` and `error`, its input /dev/null.
-    init(executable: String, arguments: [String] = [], environment: [String: String], output: Int32, error: Int32) throws(SpawnError) {
+    package init(executable: String, arguments: [String] = [], environment: [String: String], output: Int32, error: Int32) throws(SpawnError) {
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         guard devNull >= 0 else { throw SpawnError(path: executable, code: errno) }
         defer { close(devNull) }
@@ -63,7 +63,7 @@ final class ChildProcess: Sendable {
 
     /// Sends `signal` to the process, if it has not been reaped yet (without a pidfd, a pid
     /// already reaped is not signalled: it may be another process's now).
-    func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         if pidfd >= 0 {
             _ = clinux_signal(pidfd, processIdentifier, signal)
         } else {
@@ -74,7 +74,7 @@ final class ChildProcess: Sendable {
     /// Runs `action` once, with its exit code or the number of the signal that ended it: on the
     /// watcher's thread when it exits, or at once if it already has. Keep it short: every
     /// child's exit is seen on that one thread.
-    func onExit(_ action: @escaping @Sendable (Int32) -> Void) {
+    package func onExit(_ action: @escaping @Sendable (Int32) -> Void) {
         let status = exit.withLock { state -> Int32? in
             if state.status == nil { state.onExit = action }
             return state.status
@@ -83,11 +83,11 @@ final class ChildProcess: Sendable {
     }
 
     /// Whether it is still running (not yet seen to exit).
-    var isRunning: Bool { exit.withLock { $0.status == nil } }
+    package var isRunning: Bool { exit.withLock { $0.status == nil } }
 
     /// Blocks until it has exited and been reaped; its exit code or signal number.
     @discardableResult
-    func waitUntilExit() -> Int32 {
+    package func waitUntilExit() -> Int32 {
         reaped.wait()
         reaped.signal()  // a latch: any later wait returns at once
         return exit.withLock { $0.status ?? -1 }

@@ -4,9 +4,9 @@ import Synchronization
 /// `Root=1-…` ids from one generator seeded from the system's randomness once. They name
 /// invocations on a developer's machine, where unpredictability buys nothing, and drawing them
 /// from the kernel cost four `getrandom` calls on every request.
-enum LocalIdentifier {
+package enum LocalIdentifier {
     /// The AWS account the emulated services answer as, in ARNs and `AWS::AccountId`.
-    static let accountId = "000000000000"
+    package static let accountId = "000000000000"
 
     private static let state: Atomic<UInt64> = {
         var system = SystemRandomNumberGenerator()
@@ -22,7 +22,7 @@ enum LocalIdentifier {
     }
 
     /// A lowercase version-4 UUID, as Lambda and API Gateway write request ids.
-    static func uuid() -> String {
+    package static func uuid() -> String {
         let high = (next() & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
         let low = (next() & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         let hex = hex(high, digits: 16) + hex(low, digits: 16)
@@ -36,7 +36,7 @@ enum LocalIdentifier {
     }
 
     /// `Root=1-{seconds, 8 hex digits}-{24 hex digits};Sampled=0`, X-Ray's trace id form.
-    static func traceId(seconds: Int) -> String {
+    package static func traceId(seconds: Int) -> String {
         "Root=1-\(hex(UInt64(UInt32(truncatingIfNeeded: seconds)), digits: 8))-\(hex(next() >> 32, digits: 8))\(hex(next(), digits: 16));Sampled=0"
     }
 

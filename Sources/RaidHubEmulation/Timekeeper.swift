@@ -1,4 +1,3 @@
-import CLinuxEvents
 import Foundation
 
 /// The runner's time: the instant now (for deadlines and durations), the wall clock (for the
@@ -87,7 +86,7 @@ public final class Timekeeper: @unchecked Sendable {
         }
         if startThread {
             let thread = Thread { [self] in
-                clinux_name_this_thread("timekeeper")
+                Thread.current.name = "timekeeper"  // for /proc, perf and debuggers
                 run()
             }
             thread.stackSize = 256 * 1024
@@ -218,5 +217,12 @@ extension ContinuousClock.Instant {
         let left = self - .now
         guard left > .zero else { return .now() }
         return .now() + .nanoseconds(Int(left.components.seconds) * 1_000_000_000 + Int(left.components.attoseconds / 1_000_000_000))
+    }
+}
+
+extension Duration {
+    /// The duration in milliseconds, with their fraction: log lines' `Duration: 12.34 ms`.
+    package var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }

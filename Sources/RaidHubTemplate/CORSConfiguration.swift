@@ -57,7 +57,7 @@ public struct CORSConfiguration: Sendable, Equatable {
     }
 
     /// The gateway's answer to a preflight, nil when `request` is not one.
-    func preflight(_ request: HTTPRequest) -> HTTPResponse? {
+    package func preflight(_ request: HTTPRequest) -> HTTPResponse? {
         guard request.method == "OPTIONS", request.header("origin") != nil, request.header("access-control-request-method") != nil else { return nil }
         guard let origin = allowedOrigin(request) else { return HTTPResponse(status: 204) }  // the browser then refuses
         var headers = [HTTPField(name: "Access-Control-Allow-Origin", value: origin)]
@@ -70,7 +70,7 @@ public struct CORSConfiguration: Sendable, Equatable {
 
     /// `response` as the gateway returns it to `request`: the function's own CORS headers
     /// dropped, the configuration's added for an allowed origin.
-    func decorate(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
+    package func decorate(_ response: HTTPResponse, for request: HTTPRequest) -> HTTPResponse {
         var decorated = response
         decorated.headers.removeAll { $0.name.lowercased().hasPrefix("access-control-") }
         guard let origin = allowedOrigin(request) else { return decorated }

@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubEmulation
 
 /// One invocation a caller asked an `InstancePool` for, waiting for an instance or running on
 /// one, and the caller's answer: given once, by the invocation, or by the caller's deadline

@@ -1,10 +1,12 @@
 import Foundation
+import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubJSON
+import RaidHubTemplate
 
 /// The events API Gateway sends for an HTTP request: HTTP API payload 2.0, REST payload 1.0, and
 /// the HTTP API authorizer's 2.0 REQUEST event.
-struct GatewayEvent {
+package struct GatewayEvent {
     let request: HTTPRequest
     let route: SAMTemplate.Route
     let pathParameters: [String: String]
@@ -186,7 +188,7 @@ struct GatewayEvent {
 
     /// `a=1&b&=c` as name and value pairs, percent-decoded (`+` a space, as forms write it): any
     /// text gives pairs, an empty name or value included (`?=` is the pair "" and "").
-    static func formFields(_ text: String) -> [(String, String)] {
+    package static func formFields(_ text: String) -> [(String, String)] {
         text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let decode = { (part: Substring) in String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }

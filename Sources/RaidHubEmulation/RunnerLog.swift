@@ -20,25 +20,32 @@ public final class RunnerLog: Sendable {
     public static let silent = RunnerLog(terminal: false) { _ in }
 
     /// A `--debug` line, with the time, as SAM's debug lines have.
-    func debug(_ message: @autoclosure () -> String) {
+    package func debug(_ message: @autoclosure () -> String) {
         guard isDebugging else { return }
         write("[debug \(Self.clock())] \(message())")
     }
 
     /// What happened to one request.
-    struct Access {
+    package struct Access {
         var method: String
         var path: String
         /// "GET /me", "$default", or nil when no route matched.
-        var route: String?
-        var function: String?
-        var status: Int
-        var duration: Duration
-        var requestId: String
+        package var route: String?
+        package var function: String?
+        package var status: Int
+        package var duration: Duration
+        package var requestId: String
+
+        /// A request's line, to be completed as it is answered.
+        package init(method: String, path: String, route: String? = nil, function: String? = nil, status: Int = 0,
+                     duration: Duration = .zero, requestId: String = "") {
+            (self.method, self.path, self.route, self.function) = (method, path, route, function)
+            (self.status, self.duration, self.requestId) = (status, duration, requestId)
+        }
     }
 
     /// One access line: on a terminal short and aligned, otherwise `key=value` for tools.
-    func access(_ entry: Access) {
+    package func access(_ entry: Access) {
         // Tenths of a millisecond by hand: String(format:) would cost more than the rest of the line.
         let tenths = Int((entry.duration.milliseconds * 10).rounded())
         let milliseconds = "\(tenths / 10).\(tenths % 10)"

@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubHTTPServer
 import RaidHubLambda

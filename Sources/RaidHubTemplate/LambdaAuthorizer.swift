@@ -77,7 +77,7 @@ public struct LambdaAuthorizer: Sendable, Equatable {
 
     /// The identity sources' values for a request, in order: nil when any is missing or empty.
     /// The runner has no stage variables, so a stage-variable source is always missing.
-    func identity(header: (String) -> String?, queryString: (String) -> String?, context: (String) -> String?) -> [String]? {
+    package func identity(header: (String) -> String?, queryString: (String) -> String?, context: (String) -> String?) -> [String]? {
         var values: [String] = []
         for source in identitySources {
             let value: String?

@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubEmulation
+import RaidHubTemplate
 
 /// The Invoke API's `Event` invocations, accepted (202) and not yet run: Lambda's asynchronous
 /// queue. Each function's events run oldest first, at most as many at a time as it may have
@@ -25,7 +27,7 @@ final class AsyncInvocationQueue: @unchecked Sendable {
         var failures = 0
     }
 
-    private let runner: LocalRunner
+    private let runner: LambdaEmulator
     private let lock = NSLock()
     /// Per function, its events not yet handed to its pool, oldest first.
     private var waiting: [String: [Event]] = [:]
@@ -35,7 +37,7 @@ final class AsyncInvocationQueue: @unchecked Sendable {
     private var bytes = 0
 
     /// A queue whose events `runner` runs.
-    init(runner: LocalRunner) {
+    init(runner: LambdaEmulator) {
         self.runner = runner
     }
 

@@ -1,6 +1,8 @@
 import Foundation
+import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubJSON
+import RaidHubTemplate
 
 /// What API Gateway makes of a function's answer: the HTTP response it describes, or the
 /// gateway's own error. An HTTP API says `{"message":"Internal Server Error"}`, a REST API

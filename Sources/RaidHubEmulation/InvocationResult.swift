@@ -1,3 +1,4 @@
+import Foundation
 import RaidHubLambda
 
 /// How one invocation of an emulated function ended.
@@ -50,11 +51,29 @@ public enum InvocationResult: Sendable, Equatable {
     }
 
     /// For a refusal, the Invoke API's status and `X-Amzn-ErrorType`.
-    var refusal: (status: Int, errorType: String)? {
+    package var refusal: (status: Int, errorType: String)? {
         switch self {
         case .throttled, .queueFull: (429, "TooManyRequestsException")
         case .requestTooLarge: (413, "RequestEntityTooLargeException")
         default: nil
         }
     }
+}
+
+/// Starts work that answers through a completion, and blocks until it does: the blocking form
+/// of the pool's and the emulator's calls, for callers on threads of their own.
+package func waitForCompletion<Value: Sendable>(_ start: (@escaping @Sendable (Value) -> Void) -> Void) -> Value {
+    let box = CompletionBox<Value>()
+    start { value in
+        box.value = value
+        box.done.signal()
+    }
+    box.done.wait()
+    return box.value!
+}
+
+/// The value a completion delivered, handed to the waiting thread.
+private final class CompletionBox<Value: Sendable>: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    var value: Value?
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubEmulation
 
 /// Where the runner writes Lambda's own log lines (START, END, REPORT, timeouts) and the
 /// functions' output: stderr by default, a file with `--log-file`, a collector in tests.
@@ -26,7 +27,7 @@ public struct LambdaLog: Sendable {
     /// `--log-file`: appended to, created if missing.
     public static func file(_ path: String) throws -> LambdaLog {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw TemplateError("cannot open the log file \(path): errno \(errno)") }
+        guard descriptor >= 0 else { throw LambdaEmulatorError("cannot open the log file \(path): errno \(errno)") }
         return LambdaLog(descriptor: descriptor)
     }
 

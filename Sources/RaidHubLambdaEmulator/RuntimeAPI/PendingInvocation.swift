@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubEmulation
 
 /// One event on its way through an instance's Runtime API: handed out by `/next`, completed by
 /// `/response`, `/error`, `/init/error`, a crash or a timeout, whichever comes first.

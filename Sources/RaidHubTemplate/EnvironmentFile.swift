@@ -67,11 +67,11 @@ public struct EnvironmentFile: Sendable, Equatable {
     public func warnings(for template: SAMTemplate) -> [String] {
         var warnings: [String] = []
         for name in perFunction.keys.sorted() where template.function(named: name) == nil {
-            warnings.append("env file: section '\(name)' names no function of the template" + RunnerOptions.suggestion(for: name, among: template.functions.map(\.logicalId)))
+            warnings.append("env file: section '\(name)' names no function of the template" + name.suggestion(among: template.functions.map(\.logicalId)))
         }
         let known = Set(template.functions.flatMap { Array($0.environment.keys) + Array($0.parameterOf.values) })
         for name in shared.keys.sorted() where !known.contains(name) {
-            warnings.append("env file: Parameters.\(name) is neither a variable nor a parameter any function uses" + RunnerOptions.suggestion(for: name, among: known.sorted()))
+            warnings.append("env file: Parameters.\(name) is neither a variable nor a parameter any function uses" + name.suggestion(among: known.sorted()))
         }
         return warnings
     }

@@ -1,10 +1,10 @@
 import Foundation
-import RaidHubHTTPServer
+import RaidHubEmulation
 import RaidHubJSON
 
 /// API Gateway's cache of Lambda authorizer decisions: keyed on the authorizer and the values
 /// of its identity sources, kept `ReauthorizeEvery` seconds; denials are cached like allows.
-final class AuthorizerDecisionCache: Sendable {
+final class AuthorizerDecisionCache: @unchecked Sendable {
     /// What the authorizer answered.
     struct Decision: Sendable {
         let isAuthorized: Bool
@@ -19,7 +19,8 @@ final class AuthorizerDecisionCache: Sendable {
         var sweepAt = 10_000
     }
 
-    private let entries = Locked(Entries())
+    private let lock = NSLock()
+    private var entries = Entries()
     private let timekeeper: Timekeeper
 
     /// An empty cache whose decisions expire on `timekeeper`'s time.
@@ -30,7 +31,7 @@ final class AuthorizerDecisionCache: Sendable {
     /// A cached decision for `key` that has not expired.
     func decision(for key: [String]) -> Decision? {
         let now = timekeeper.now
-        return entries.withLock { entries in
+        return lock.withLock {
             guard let entry = entries.decisions[key] else { return nil }
             guard now < entry.expires else {
                 entries.decisions[key] = nil
@@ -45,7 +46,7 @@ final class AuthorizerDecisionCache: Sendable {
     func store(_ decision: Decision, for key: [String], seconds: Int) {
         guard seconds > 0 else { return }
         let now = timekeeper.now
-        entries.withLock { entries in
+        lock.withLock {
             if entries.decisions.count >= entries.sweepAt {
                 entries.decisions = entries.decisions.filter { $0.value.expires > now }
                 entries.sweepAt = max(10_000, 2 * entries.decisions.count)
@@ -55,5 +56,5 @@ final class AuthorizerDecisionCache: Sendable {
     }
 
     /// How many decisions it holds, expired ones not yet dropped included.
-    var count: Int { entries.withLock { $0.decisions.count } }
+    var count: Int { lock.withLock { entries.decisions.count } }
 }

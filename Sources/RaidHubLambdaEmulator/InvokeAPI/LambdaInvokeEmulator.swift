@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubHTTPServer
 import RaidHubJSON
@@ -6,11 +7,11 @@ import RaidHubJSON
 /// `start-lambda`: the Lambda Invoke API, `POST /2015-03-31/functions/{name}/invocations`, so
 /// SDKs and the AWS CLI can invoke the local functions.
 public struct LambdaInvokeEmulator: Sendable {
-    private let runner: LocalRunner
+    private let runner: LambdaEmulator
     private let events: AsyncInvocationQueue
 
     /// An Invoke API over `runner`'s functions.
-    public init(runner: LocalRunner) {
+    public init(runner: LambdaEmulator) {
         self.runner = runner
         self.events = AsyncInvocationQueue(runner: runner)
     }

@@ -1,3 +1,4 @@
+import RaidHubEmulation
 import RaidHubYAML
 
 /// The template's API Gateway APIs as SAM makes them: each HTTP API's Lambda authorizers (and

@@ -247,6 +247,27 @@ struct TemplateValues {
 }
 
 extension String {
+    /// "; did you mean 'X'?" for the closest of `candidates`, when one is close enough: for
+    /// misspelt names in the env file and on the command line.
+    package func suggestion(among candidates: [String]) -> String {
+        let scored = candidates.map { ($0, Self.editDistance(self, $0)) }.min { $0.1 < $1.1 }
+        guard let (best, distance) = scored, distance <= Swift.max(2, count / 3) else { return "" }
+        return "; did you mean '\(best)'?"
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...Swift.max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...Swift.max(b.count, 1) where !b.isEmpty {
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : b.isEmpty ? a.count : previous[b.count]
+    }
+
     /// Without leading and trailing spaces and tabs.
     var trimmingWhitespace: String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())

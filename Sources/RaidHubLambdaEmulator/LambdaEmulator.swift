@@ -1,8 +1,10 @@
 import Foundation
+import RaidHubEmulation
+import RaidHubTemplate
 
-/// The runner's state: the template, the env file, where the executables are, and one warm
-/// instance pool per function, created on first use.
-public final class LocalRunner: @unchecked Sendable {
+/// Lambda as the runner emulates it: the template's functions, their env-file variables, where
+/// the executables are, and one warm instance pool per function, created on first use.
+public final class LambdaEmulator: @unchecked Sendable {
     /// The template read at start.
     public let template: SAMTemplate
     private let environmentFile: EnvironmentFile
@@ -41,10 +43,10 @@ public final class LocalRunner: @unchecked Sendable {
     public func pool(for function: SAMTemplate.Function) throws -> InstancePool {
         try lock.withLock {
             if let pool = pools[function.logicalId] { return pool }
-            if let reason = function.notRunnable { throw TemplateError(reason) }
+            if let reason = function.notRunnable { throw LambdaEmulatorError(reason) }
             let executable = executablesDirectory.appendingPathComponent(function.executableName)
             guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-                throw TemplateError("\(function.logicalId)'s executable \(executable.path) is missing: run `swift build --product \(function.executableName)`")
+                throw LambdaEmulatorError("\(function.logicalId)'s executable \(executable.path) is missing: run `swift build --product \(function.executableName)`")
             }
             let (environment, warnings) = environmentFile.environment(for: function)
             warnings.forEach(log.line)
@@ -68,7 +70,7 @@ public final class LocalRunner: @unchecked Sendable {
     }
 
     /// Writes one line of the runner's to Lambda's log (where `cannot start` lines go).
-    func say(_ line: String) {
+    package func say(_ line: String) {
         log.line(line)
     }
 
@@ -76,7 +78,7 @@ public final class LocalRunner: @unchecked Sendable {
     /// With `tail`, the invocation's log is also kept there.
     public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, clientContext: String? = nil, tail: LogTail? = nil) throws -> InvocationResult {
         guard let function = template.function(named: name) else {
-            throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
+            throw LambdaEmulatorError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
         }
         return try pool(for: function).invoke(event, traceId: traceId, clientContext: clientContext, tail: tail)
     }
@@ -85,7 +87,7 @@ public final class LocalRunner: @unchecked Sendable {
     /// Invoke API's `Event` invocations, which hold no thread while they wait or run).
     public func invoke(_ name: String, event: [UInt8], traceId: String? = nil, completion: @escaping @Sendable (InvocationResult) -> Void) throws {
         guard let function = template.function(named: name) else {
-            throw TemplateError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
+            throw LambdaEmulatorError("unknown function '\(name)'; the template has \(template.functions.map(\.logicalId).joined(separator: ", "))")
         }
         let pool = try pool(for: function)
         pool.invoke(event, traceId: traceId, clientContext: nil, answerBy: nil) { result in
@@ -117,12 +119,23 @@ public final class LocalRunner: @unchecked Sendable {
 
     /// After `--watch` rebuilt the executables: every function replaces its instances on its
     /// next request, without waiting for its half-second look at the executable.
-    func executablesRebuilt() {
+    package func executablesRebuilt() {
         lock.withLock { Array(pools.values) }.forEach { $0.forgetExecutableStamp() }
     }
 
     /// Stops every warm instance.
     public func shutdown() {
         lock.withLock { Array(pools.values) }.forEach { $0.shutdown() }
+    }
+}
+
+/// Why the emulated Lambda could not run what it was asked to: an unknown or unrunnable
+/// function, a missing executable, a pipe or log file the system refused, the runner stopping.
+public struct LambdaEmulatorError: Error, CustomStringConvertible, Equatable {
+    /// The reason.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -1,3 +1,5 @@
+import RaidHubTemplate
+
 /// Finds the template route for a request: exact method or `ANY`, path segments literal,
 /// `{name}` (one segment) or `{name+}` (the rest).
 ///

@@ -1,6 +1,8 @@
 import Foundation
+import RaidHubEmulation
 import RaidHubHTTPServer
 import RaidHubLambda
+import RaidHubTemplate
 import RaidHubTime
 
 /// The warm instances of one function: reuses an idle one, starts another up to the limit, and
@@ -206,7 +208,7 @@ public final class InstancePool: @unchecked Sendable {
         }
         guard accepted else {
             instance.terminateAndWait()
-            throw TemplateError("the runner is stopping")
+            throw LambdaEmulatorError("the runner is stopping")
         }
         return instance
     }
@@ -367,24 +369,6 @@ public final class InstancePool: @unchecked Sendable {
 
 }
 
-/// Starts work that answers through a completion, and blocks until it does: the blocking form
-/// of the pool's and the emulator's calls, for callers on threads of their own.
-func waitForCompletion<Value: Sendable>(_ start: (@escaping @Sendable (Value) -> Void) -> Void) -> Value {
-    let box = CompletionBox<Value>()
-    start { value in
-        box.value = value
-        box.done.signal()
-    }
-    box.done.wait()
-    return box.value!
-}
-
-/// The value a completion delivered, handed to the waiting thread.
-private final class CompletionBox<Value: Sendable>: @unchecked Sendable {
-    let done = DispatchSemaphore(value: 0)
-    var value: Value?
-}
-
 extension InvocationResult {
     /// Whether the instance may serve again: not after a crash, a timeout or an init error.
     var keepsInstance: Bool {
@@ -394,10 +378,3 @@ extension InvocationResult {
         }
     }
 }
-
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}
-

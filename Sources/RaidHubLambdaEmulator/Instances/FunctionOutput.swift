@@ -20,7 +20,7 @@ final class FunctionOutput: @unchecked Sendable {
     init(log: LambdaLog) throws {
         self.log = log
         var ends: [Int32] = [-1, -1]
-        guard clinux_pipe_cloexec(&ends) == 0 else { throw TemplateError("cannot create a pipe for the function's output: errno \(errno)") }
+        guard clinux_pipe_cloexec(&ends) == 0 else { throw LambdaEmulatorError("cannot create a pipe for the function's output: errno \(errno)") }
         readEnd = ends[0]
         writeEnd = ends[1]
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)

@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubChildProcess
+import RaidHubEmulation
 
 /// One warm instance: the function's executable, started with its own emulated Runtime API, as
 /// Lambda starts a sandbox. Serves one invocation at a time.

@@ -24,12 +24,12 @@ public enum Console {
     }
 
     /// Writes `text` to `descriptor` (a log file).
-    static func write(_ text: String, to descriptor: Int32) {
+    package static func write(_ text: String, to descriptor: Int32) {
         write(Array(text.utf8), to: descriptor)
     }
 
     /// Writes `buffer` to `descriptor`, all of it unless the descriptor is closed or broken.
-    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
+    package static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) {
         var offset = 0
         while offset < buffer.count {
             let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
