@@ -61,6 +61,9 @@ enum YAMLInline {
         private var depth = 0
         private var quote: Character?
         private var escaped = false
+        /// Whether the node the text starts with (a quoted scalar, a flow collection) has
+        /// closed: what follows it (`'x'#c 'y`, `[a]#c 'b`) opens nothing.
+        private var nodeClosed = false
 
         /// Whether every `[`/`{` outside quotes is closed.
         var isClosed: Bool { depth <= 0 && quote == nil }
@@ -75,18 +78,35 @@ enum YAMLInline {
         mutating func forgetEscape() { escaped = false }
 
         mutating func scan(_ text: some StringProtocol) {
-            for character in text {
+            // In one single-quoted scalar, a quote closes it unless another follows (`''`).
+            var singleQuoteClosing = false
+            for character in text where !nodeClosed {
+                if singleQuoteClosing {
+                    singleQuoteClosing = false
+                    if character == "'" {
+                        quote = "'"
+                        continue
+                    }
+                    nodeClosed = true
+                    break
+                }
                 if let open = quote {
-                    if escaped { escaped = false } else if character == "\\" && open == "\"" { escaped = true } else if character == open { quote = nil }
+                    if escaped { escaped = false } else if character == "\\" && open == "\"" { escaped = true } else if character == open {
+                        quote = nil
+                        if depth == 0 { if open == "'" { singleQuoteClosing = true } else { nodeClosed = true } }
+                    }
                     continue
                 }
                 switch character {
                 case "\"", "'": quote = character
                 case "[", "{": depth += 1
-                case "]", "}": depth -= 1
+                case "]", "}":
+                    depth -= 1
+                    nodeClosed = depth == 0
                 default: break
                 }
             }
+            if singleQuoteClosing { nodeClosed = true }
         }
     }
 }

@@ -42,16 +42,34 @@ struct YAMLLine {
         return structuralContent
     }
 
+    /// The line as a plain scalar's continuation, where quotes and brackets are text: up to a
+    /// comment (`#` after a space), and whether one ends it. A tab before the comment is refused,
+    /// as PyYAML ends a plain scalar at a tab and then refuses it.
+    func plainContinuation() throws(YAMLError) -> (text: Substring, endsInComment: Bool) {
+        var previous: Character = " "
+        for index in content.indices {
+            let character = content[index]
+            if character == "#", previous == " " { return (Self.trimmedTrailing(content[..<index]), true) }
+            if character == "\t" {
+                throw YAMLError("a tab in a plain scalar", line: number, column: indent + content.distance(from: content.startIndex, to: index) + 1)
+            }
+            previous = character
+        }
+        return (Self.trimmedTrailing(content), false)
+    }
+
     private static func withoutComment(_ content: Substring) -> (Substring, Substring.Index?) {
         var tab: Substring.Index?
         var quote: Character?
         var escaped = false
         var previous: Character = " "
-        // A quote opens a quoted scalar only where a value starts: at the start, after `: `,
-        // `- `, `? `, a tag, or inside flow brackets; elsewhere (`a 'b # c`) it is plain text,
-        // and a `#` after it still starts a comment.
-        var lastSignificant: Character?
-        var tokenIsTag = false
+        // A quote opens a quoted scalar only where a value starts: at the start, after a key's
+        // `:`, after `- ` or `? ` where those are indicators (themselves at a value's start), after
+        // a tag or anchor there, or inside flow brackets; elsewhere (`a 'b # c`, `1, 'b # c`,
+        // `1 - 'b # c`) it is plain text, and a `#` after it still starts a comment.
+        var atValueStart = true
+        // The token (a run of characters up to white space) being read: where it began and its ends.
+        var token: (atValueStart: Bool, first: Character, last: Character, count: Int)?
         // Inside flow brackets opened on this line a quote may follow `[`, `{`, `,` or a
         // JSON-like key's `:` at once; in block context `b:'c` and `x,'y` are plain text.
         var flowDepth = 0
@@ -66,17 +84,33 @@ struct YAMLLine {
                     quote = nil
                 }
             } else if (character == "'" || character == "\""),
-                      "[{,:".contains(previous) && flowDepth > 0
-                        || previous == " " && (lastSignificant.map { ":-?[{,".contains($0) } ?? true || tokenIsTag) {
+                      "[{,:".contains(previous) && flowDepth > 0 || previous == " " && atValueStart {
                 quote = character
             } else if character == "#", previous == " " || previous == "\t" {
                 return (trimmedTrailing(content[..<index]), tab)
-            } else if character == "\t" {
-                tab = tab ?? index
-            } else if character != " " {
-                if character == "[" || character == "{" { flowDepth += 1 } else if character == "]" || character == "}" { flowDepth -= 1 }
-                if previous == " " || previous == "\t" || lastSignificant == nil { tokenIsTag = character == "!" }
-                lastSignificant = character
+            } else if character == " " || character == "\t" {
+                if character == "\t" { tab = tab ?? index }
+                if let ended = token {
+                    // What a value may start after: an indicator, or a tag or anchor at a value's start.
+                    atValueStart = ended.last == ":" || flowDepth > 0 && "[{,".contains(ended.last)
+                        || ended.atValueStart && (ended.count == 1 && (ended.first == "-" || ended.first == "?") || ended.first == "!" || ended.first == "&")
+                    token = nil
+                }
+            } else {
+                // A bracket opens a flow collection where a value starts, or inside one; in a
+                // plain scalar (`a{b`, `\{'x`) it is text.
+                if character == "[" || character == "{" {
+                    if flowDepth > 0 || token == nil && atValueStart { flowDepth += 1 }
+                } else if character == "]" || character == "}" {
+                    flowDepth = max(0, flowDepth - 1)
+                }
+                if var current = token {
+                    current.last = character
+                    current.count += 1
+                    token = current
+                } else {
+                    token = (atValueStart, character, character, 1)
+                }
             }
             previous = character
         }

@@ -78,7 +78,7 @@ public struct YAMLReader {
         var node: YAMLNode?
         if index < lines.count, lines[index].indent == 0, isDocumentMarker(lines[index].structuralContent, "---") {
             let line = lines[index]
-            let rest = line.structuralContent.dropFirst(3).drop { $0 == " " }
+            let rest = try line.structure().dropFirst(3).drop { $0 == " " }  // a tab after `---` is refused, as PyYAML refuses it
             if rest.isEmpty {
                 index += 1
                 try skipBlank()
@@ -98,15 +98,16 @@ public struct YAMLReader {
         }
         if node == nil {
             guard index < lines.count else { return .scalar(nil) }
+            // A marker where the content would start (`---` twice, or `...` first) is no
+            // content: PyYAML reads an empty document there, then refuses a second one.
+            try refuseDocumentMarker(lines[index])
             node = try readBlock(indent: lines[index].indent, parentIndent: -1)
         }
         try skipBlank()
         if index < lines.count {
             let line = lines[index]
-            let content = try line.structure()
-            if line.indent == 0, isDocumentMarker(content, "---") || isDocumentMarker(content, "...") {
-                throw YAMLError("several documents are not supported", line: line.number, column: 1)
-            }
+            _ = try line.structure()
+            try refuseDocumentMarker(line)
             throw YAMLError("unexpected indentation or content", line: line.number, column: line.indent + 1)
         }
         return node ?? .scalar(nil)
@@ -114,6 +115,12 @@ public struct YAMLReader {
 
     private func isDocumentMarker(_ content: Substring, _ marker: String) -> Bool {
         content == marker || content.hasPrefix(marker + " ")
+    }
+
+    /// A template is one document: a second `---`, or a `...` that ends one, is refused.
+    private func refuseDocumentMarker(_ line: YAMLLine) throws(YAMLError) {
+        guard line.isDocumentMarker else { return }
+        throw YAMLError("several documents are not supported", line: line.number, column: 1)
     }
 
     private mutating func skipBlank() throws(YAMLError) {
@@ -167,7 +174,7 @@ public struct YAMLReader {
         var entries: [YAMLEntry] = []
         while index < lines.count {
             let line = lines[index]
-            guard line.indent == indent else { break }
+            guard line.indent == indent, !line.isDocumentMarker else { break }  // `--- :` ends the document, it is no key
             let content = try line.structure()
             guard let (key, valueStart) = try YAMLInline.mappingKey(in: content, line: line) else { break }
             if key == "<<" { throw YAMLError("merge keys are not supported", line: line.number, column: indent + 1) }
@@ -243,7 +250,8 @@ public struct YAMLReader {
     /// empty line a newline. A comment ends it: a line that would continue it after one is refused.
     private mutating func readPlainContinuation(_ first: Substring, after line: YAMLLine, parentIndent: Int) throws(YAMLError) -> String {
         // `key: a: b` is not a value holding ": ": YAML (and PyYAML) refuse a mapping there.
-        if first.hasSuffix(":") || first.contains(": ") || first.contains(":\t") {
+        // `key: -` and `key: ?` are a sequence entry and a key where a value was due.
+        if first == "-" || first == "?" || first.hasSuffix(":") || first.contains(": ") || first.contains(":\t") {
             throw YAMLError("a mapping value is not allowed here: quote a scalar that holds ': '", line: line.number, column: line.indent + 1)
         }
         var text = String(first)
@@ -253,20 +261,23 @@ public struct YAMLReader {
         while probe < lines.count {
             let next = lines[probe]
             if next.content.allSatisfy({ $0 == " " }) { emptyLines += 1; probe += 1; continue }
-            let content = try next.structure()
+            // Quotes and brackets in a continuation line are text (`[a] b`, `'x' # c`).
+            let (content, endsInComment) = try next.plainContinuation()
             if content.isEmpty { endedByComment = true; probe += 1; continue }  // a comment line
             guard next.indent > parentIndent, !next.isDocumentMarker else { break }
             if endedByComment {
                 throw YAMLError("a comment ends a plain scalar: this line cannot continue it", line: next.number, column: next.indent + 1)
             }
             let startsEntry = try YAMLInline.mappingKey(in: content, line: next) != nil
-            if startsEntry || content.hasPrefix("- ") || content == "-" || content.hasPrefix(": ") || content == ":" || content.contains(": ") {
+            // A `:` before a space or the line's end would make the lines above a key, and a
+            // key cannot span lines (PyYAML: "mapping values are not allowed here").
+            if startsEntry || content.hasPrefix("- ") || content == "-" || content.hasSuffix(":") || content.contains(": ") || content.contains(":\t") {
                 throw YAMLError("a plain scalar cannot continue with a sequence item or a mapping key", line: next.number, column: next.indent + 1)
             }
             text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
             text += content
             emptyLines = 0
-            endedByComment = next.hasComment
+            endedByComment = endsInComment
             probe += 1
             index = probe
         }
@@ -389,10 +400,14 @@ public struct YAMLReader {
         var trailingBlank = 0
         while contentLines.last == "" { contentLines.removeLast(); trailingBlank += 1 }
         let text = folded ? Self.fold(contentLines) : contentLines.joined(separator: "\n")
-        let finalBreak = index == lines.count && !endsWithLineBreak && trailingBlank == 0 ? 0 : 1
+        // The scalar's last line, content or blank, ends the file without a line break: it has
+        // none to keep.
+        let lastLineUnbroken = index == lines.count && !endsWithLineBreak ? 1 : 0
+        let finalBreak = trailingBlank == 0 ? 1 - lastLineUnbroken : 1
         switch chomping {
         case "-": return text
-        case "+": return contentLines.isEmpty ? String(repeating: "\n", count: trailingBlank) : text + String(repeating: "\n", count: trailingBlank + finalBreak)
+        case "+": return contentLines.isEmpty ? String(repeating: "\n", count: max(0, trailingBlank - lastLineUnbroken))
+            : text + String(repeating: "\n", count: trailingBlank + 1 - lastLineUnbroken)
         default: return contentLines.isEmpty ? "" : text + String(repeating: "\n", count: finalBreak)
         }
     }

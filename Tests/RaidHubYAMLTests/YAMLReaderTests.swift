@@ -278,12 +278,22 @@ import Testing
         "a: [x,'y # z']\n",
         // From the ten-minute run's corpus against PyYAML.
         "a: {Type: a, b: St?rif c}\n", "a: \"\\u+dA3\"\n", "a: \"\\U+0010000\"\n", "-\n    !T\n- x\n", "a: [b?c]\n",
+        // From token-grammar inputs replayed against PyYAML: document markers where content
+        // starts or as a key, `:` ending a continuation line, keep chomping of a last line
+        // without a line break, quotes and brackets inside plain text, what follows a closed
+        // quoted scalar or flow collection, a tab after `---`, `key: -`.
+        "---\n---\n", "...\na\n", "a: b\n--- :\n", "a\n  b:\n", "x\ny: z\n", "a: x\n  y:\n",
+        ">+\n ", "a: >+\n  x\n  ", "a: |+\n  x\n \n  ", "a: |+\n  x\n\n",
+        "1, ' #c\n", "a: 1 - ' #c\n", "a: x\n  [' #c]\n", "a: x\n  \"\ty\"\n", "\\{'!t ,\t--\n", "a: b{' #c\n",
+        "'x'#c'a\n b'\n", "[a, b]#c'a\n b'\n", "a: 'it''s'#c'\n  b'\n", "a: 'it''s\n  b'\n",
+        "--- \tx\n", "k: -\n", "k: ?\n",
     ]
 
     /// What PyYAML reads but the reader would read differently is refused: `!` alone (YAML's
     /// non-specific tag, which PyYAML drops; the reader kept a tag named `!`), `%` escapes in a
-    /// tag, NEL and LS (line breaks to PyYAML), a combining mark after white space.
-    @Test(arguments: ["!\n", "a: ! x\n", "a: [! x]\n", "x: !a%41 c\n", "a: b\u{85} c\n", "a: \"b\u{85}c\"\n", "a: b\u{2028}\n", "- \u{301}x\n", "key: \u{301}value\n"])
+    /// tag, NEL and LS (line breaks to PyYAML), a combining mark after white space; a document
+    /// end marker (a template is one document, and the reader reads none).
+    @Test(arguments: ["---\n...\n", "a: b\n...\n", "!\n", "a: ! x\n", "a: [! x]\n", "x: !a%41 c\n", "a: b\u{85} c\n", "a: \"b\u{85}c\"\n", "a: b\u{2028}\n", "- \u{301}x\n", "key: \u{301}value\n"])
     func refusesWhatItWouldReadDifferently(document: String) {
         #expect(throws: YAMLError.self) { try YAMLReader.read(document) }
     }
