@@ -9,8 +9,9 @@
 # crash, trap or sanitizer report fails the script and leaves the input that caused it in
 # .build/fuzz/ (`crash-*`), to replay with `.build/fuzz/TARGET .build/fuzz/crash-...`. Each run
 # ends with libFuzzer's figures; then the corpora of the JSON, YAML and HTTP request targets
-# are replayed beside Python's json, PyYAML and h11 (scripts/fuzz-differential.py), and any
-# input ours reads differently fails the script.
+# are replayed beside Python's json, PyYAML and h11 (scripts/fuzz-differential.py), with YAML
+# documents built from its tokens (scripts/yaml-token-inputs.py), and any input ours reads
+# differently fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -102,6 +103,12 @@ for target in "${targets[@]}"; do
   if [ -n "${reference[$target]:-}" ]; then
     if python3 -c "import ${reference[$target]}" 2>/dev/null; then
       python3 scripts/fuzz-differential.py "$target" ".build/fuzz/$target" "$corpus"
+      if [ "$target" = yaml-reader ]; then
+        # And 40,000 documents made of YAML's tokens, the same every run (scripts/yaml-token-inputs.py).
+        rm -rf .build/fuzz/yaml-tokens
+        python3 scripts/yaml-token-inputs.py 40000 .build/fuzz/yaml-tokens
+        python3 scripts/fuzz-differential.py "$target" ".build/fuzz/$target" .build/fuzz/yaml-tokens
+      fi
     else
       echo "skipped: the corpus of $target is not set beside Python's ${reference[$target]} (pip install ${reference[$target]/yaml/PyYAML})"
     fi
