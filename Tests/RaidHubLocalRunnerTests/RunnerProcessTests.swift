@@ -318,7 +318,8 @@ import Testing
         let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
         defer { runner.terminate(); runner.waitUntilExit() }
         // Four callers at once, as many as the function's instances: the crashes overlap, as
-        // they would under load, and the test takes a third of the time one caller took.
+        // they do under load (which found a finished instance's output reader taking the next
+        // instance's Runtime API bytes: 1 call in 2,000 waited out its integration timeout).
         func crashes(_ count: Int) -> Int {
             let answered = Locked(0)
             DispatchQueue.concurrentPerform(iterations: 4) { caller in

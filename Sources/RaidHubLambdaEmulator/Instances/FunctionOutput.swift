@@ -7,8 +7,12 @@ import Foundation
 final class FunctionOutput: @unchecked Sendable {
     /// The write end, for the process's stdout and stderr; closed here once it has started.
     let writeEnd: Int32
-    private let readEnd: Int32
+    /// The read end, while `isClosed` is false (under `lock`).
+    let readEnd: Int32
     private let lock = NSLock()
+    /// Whether the reader closed `readEnd` at the end of the output: from then on its number may
+    /// be another descriptor's (a Runtime API connection), which a late `flush` must not read.
+    private var isClosed = false
     private let log: LambdaLog
     /// The reader threads' name, as /proc and debuggers show it.
     static let threadName = "fn-output"
@@ -41,7 +45,10 @@ final class FunctionOutput: @unchecked Sendable {
     /// worth and a little more: a function that writes without pause must not hold the end of
     /// its invocation (on the thread that ends every pool's invocations) for ever.
     func flush() {
-        lock.withLock { _ = drain(atMost: Self.flushLimit) }
+        lock.withLock {
+            guard !isClosed else { return }
+            _ = drain(atMost: Self.flushLimit)
+        }
     }
 
     /// What one `flush` copies at most.
@@ -64,7 +71,10 @@ final class FunctionOutput: @unchecked Sendable {
             guard ready > 0, !lock.withLock({ drain() }) else { break }
             usleep(Self.batching)
         }
-        close(readEnd)
+        lock.withLock {
+            isClosed = true
+            close(readEnd)
+        }
     }
 
     /// How long the reader waits before looking at the pipe again, in microseconds.
