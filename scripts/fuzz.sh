@@ -47,22 +47,39 @@ mkdir -p .build/fuzz
 runs=()
 [ -z "${FUZZ_RUNS:-}" ] || runs=(-runs="$FUZZ_RUNS")
 
-# The runner's modules (Foundation, a C module, several Swift modules) instrumented as the
-# targets are, in release mode with testing enabled so a target can reach internal types.
+# The runner's modules a target links (the API Gateway emulator and what it depends on: Swift
+# modules, Foundation, C modules), instrumented as the targets are, in release mode with testing
+# enabled so a target can reach internal types.
 runner_objects=()
+runner_c_modules=()
 build_runner() {
   [ ${#runner_objects[@]} -eq 0 ] || return 0
   swift build -c release --scratch-path .build-fuzz --target RaidHubAPIGatewayEmulator \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing >.build/fuzz/runner.build.log 2>&1 \
     || { echo "building the runner's modules for fuzzing failed:" >&2; tail -30 .build/fuzz/runner.build.log >&2; exit 1; }
-  # The objects of the sources there are now: a file removed since an earlier build left its
-  # object behind, which must not be linked.
-  local module file
-  for module in Sources/*/; do
-    module=$(basename "$module")
+  # The module and those it depends on, as SwiftPM reads Package.swift; of each, the objects
+  # of the sources there are now (a file removed since an earlier build left its object
+  # behind, and a module no longer depended on left all of its own: neither is linked).
+  local modules module file object
+  modules=$(swift package dump-package | python3 -c '
+import json, sys
+targets = {t["name"]: t for t in json.load(sys.stdin)["targets"]}
+def closure(name, seen):
+    seen.add(name)
+    for dependency in targets[name].get("dependencies", []):
+        for kind in ("byName", "target"):
+            if kind in dependency and dependency[kind][0] in targets and dependency[kind][0] not in seen:
+                closure(dependency[kind][0], seen)
+    return seen
+print(" ".join(sorted(closure("RaidHubAPIGatewayEmulator", set()))))')
+  for module in $modules; do
+    [ ! -e ".build-fuzz/release/$module.build/module.modulemap" ] \
+      || runner_c_modules+=(-Xcc -fmodule-map-file=".build-fuzz/release/$module.build/module.modulemap" -Xcc -I -Xcc "Sources/$module/include")
     while IFS= read -r file; do
-      file=.build-fuzz/release/$module.build/$(basename "$file").o
-      [ -e "$file" ] && runner_objects+=("$file")
+      # SwiftPM names an object after its source's file name, wherever in the module it is.
+      object=.build-fuzz/release/$module.build/$(basename "$file").o
+      [ -e "$object" ] || { echo "no object for $file in .build-fuzz: the build above did not make it" >&2; exit 1; }
+      runner_objects+=("$object")
     done < <(find "Sources/$module" -name '*.swift' -o -name '*.c')
   done
 }
@@ -70,13 +87,8 @@ build_runner() {
 compile() {  # TARGET: the target's executable in .build/fuzz
   local target=$1 module=${module[$1]}
   if [ -n "${runner_module[$target]:-}" ]; then
-    # The runner's C modules, which its Swift module imports: their module maps and headers.
-    local c_modules=() map
-    for map in .build-fuzz/release/*.build/module.modulemap; do
-      c_modules+=(-Xcc -fmodule-map-file="$map" -Xcc -I -Xcc "Sources/$(basename "$(dirname "$map")" .build)/include")
-    done
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
-      -I .build-fuzz/release/Modules "${c_modules[@]}" "Fuzz/$target.swift" "${runner_objects[@]}" -o ".build/fuzz/$target"
+      -I .build-fuzz/release/Modules "${runner_c_modules[@]}" "Fuzz/$target.swift" "${runner_objects[@]}" -o ".build/fuzz/$target"
   else
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "Fuzz_${target//-/_}" \
       "Sources/$module"/*.swift "Fuzz/$target.swift" ${shared[$target]:-} -o ".build/fuzz/$target"
