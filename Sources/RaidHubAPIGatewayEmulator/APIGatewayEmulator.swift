@@ -8,10 +8,15 @@ import RaidHubTemplate
 /// Invoke call. The runner's Lambda emulator answers them (joined in RaidHubLocalRunner); a
 /// gateway needs no sockets of its own to be tested.
 public protocol LambdaIntegration: Sendable {
+    /// Readies a route's function before anything else runs for the request (its authorizer
+    /// included); throws when it cannot run at all (no executable, a Zip function), which API
+    /// Gateway answers 502.
+    func prepare(_ function: SAMTemplate.Function) throws
+
     /// Invokes `function` with `event` and returns at once: `answer` gets how it ended, or nil
     /// when `answerBy` came first. Returns what withdraws the call while it still waits for an
-    /// instance; throws when the function cannot run at all (no executable, a Zip function),
-    /// which the gateway answers as a failed integration (502) or authorizer (500).
+    /// instance; throws when the function cannot run at all, which for an authorizer API
+    /// Gateway answers 500.
     func invoke(_ function: SAMTemplate.Function, event: [UInt8], traceId: String?, answerBy: ContinuousClock.Instant,
                 answer: @escaping @Sendable (InvocationResult?) -> Void) throws -> (@Sendable () -> Void)?
 }
@@ -108,6 +113,7 @@ public struct APIGatewayEmulator: Sendable {
         access.requestId = event.requestId
         runnerLog.debug("\(request.method) \(request.path): route \(access.route ?? "") → \(function.logicalId)"
             + (parameters.isEmpty ? "" : ", path parameters \(parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"))
+        do { try lambda.prepare(function) } catch { return answer(.message(502, "Internal Server Error"), access) }
         let traceId = request.header("x-amzn-trace-id")
         let done = access
         let invoke: @Sendable (JSONValue?) -> Void = { authorizerContext in

@@ -304,14 +304,16 @@ public struct RunnerCommand {
 
 /// The runner's Lambda answers API Gateway's Invoke calls: a route's integration, an authorizer.
 extension LambdaEmulator: LambdaIntegration {
-    public func invoke(_ function: SAMTemplate.Function, event: [UInt8], traceId: String?, answerBy: ContinuousClock.Instant,
-                       answer: @escaping @Sendable (InvocationResult?) -> Void) throws -> (@Sendable () -> Void)? {
-        let pool: InstancePool
-        do { pool = try self.pool(for: function) } catch {
-            say("\(function.logicalId): cannot run: \(error)")
+    public func prepare(_ function: SAMTemplate.Function) throws {
+        do { _ = try pool(for: function) } catch {
+            say("\(function.logicalId): cannot run: \(error); 502")
             throw error
         }
-        return pool.invoke(event, traceId: traceId, clientContext: nil, answerBy: answerBy, completion: answer)
+    }
+
+    public func invoke(_ function: SAMTemplate.Function, event: [UInt8], traceId: String?, answerBy: ContinuousClock.Instant,
+                       answer: @escaping @Sendable (InvocationResult?) -> Void) throws -> (@Sendable () -> Void)? {
+        try pool(for: function).invoke(event, traceId: traceId, clientContext: nil, answerBy: answerBy, completion: answer)
     }
 }
 
