@@ -41,9 +41,11 @@ let package = Package(
         // blocking client the functions reach the Runtime API with.
         .target(name: "RaidHubHTTP"),
         // The HTTP/1.1 server on POSIX sockets: local-runner's (and tests'), never a function's.
-        .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP", "CLinuxEvents"]),
+        .target(name: "RaidHubHTTPServer", dependencies: ["RaidHubHTTP", "CLinuxEvents", "CLinuxThreads"]),
         // epoll and eventfd, which Swift's Glibc module does not import.
         .target(name: "CLinuxEvents"),
+        // Naming threads (pthread_setname_np), for the server's and the runner's threads.
+        .target(name: "CLinuxThreads"),
         // posix_spawn with a process group and a clean descriptor table, and pidfds: the runner's
         // child processes (a module of its own: nothing else compiles it).
         .target(name: "CLinuxSpawn"),
@@ -52,14 +54,14 @@ let package = Package(
         // local-runner's rooms, each on the ones before it (ARCHITECTURE.md):
         // What Lambda's and API Gateway's emulations share: the runner's time and alarms, its log
         // lines, request ids and the account, how an invocation ended.
-        .target(name: "RaidHubEmulation", dependencies: ["RaidHubLambda"]),
+        .target(name: "RaidHubEmulation", dependencies: ["RaidHubLambda", "CLinuxThreads"]),
         // The SAM template and the env file: the model and reading it.
         .target(name: "RaidHubTemplate", dependencies: ["RaidHubEmulation", "RaidHubYAML", "RaidHubHTTP", "RaidHubJSON", "RaidHubLambda"]),
         // Processes the runner starts: posix_spawn in a group of their own, exits seen through pidfds.
-        .target(name: "RaidHubChildProcess", dependencies: ["CLinuxSpawn", "CLinuxEvents", "RaidHubHTTPServer"]),
+        .target(name: "RaidHubChildProcess", dependencies: ["CLinuxSpawn", "CLinuxEvents", "CLinuxThreads", "RaidHubHTTPServer"]),
         // Lambda: functions behind emulated Runtime APIs (pools, instances), the Invoke API, Lambda's log lines.
         .target(name: "RaidHubLambdaEmulator", dependencies: [
-            "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubLambda", "RaidHubJSON", "RaidHubTime"]),
+            "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "CLinuxThreads", "RaidHubLambda", "RaidHubJSON", "RaidHubTime"]),
         // API Gateway: routes, events, authorizers and their cache, CORS, answers. Values in and
         // out, no sockets: it reaches Lambda through `LambdaIntegration`.
         .target(name: "RaidHubAPIGatewayEmulator", dependencies: ["RaidHubTemplate", "RaidHubEmulation", "RaidHubHTTP", "RaidHubJSON"]),
@@ -68,7 +70,7 @@ let package = Package(
             "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess",
             "RaidHubHTTP", "RaidHubHTTPServer", "CLinuxEvents", "RaidHubJSON"]),
         // The functions' handlers and their process descriptions.
-        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubTime"]),
+        .target(name: "RaidHubFunctions", dependencies: ["RaidHubAuth", "RaidHubAPIGateway", "RaidHubLambda", "RaidHubJWT", "RaidHubJSON", "RaidHubTime"]),
 
         // Sign in with Bungie.net: the only module that links FoundationNetworking (URLSession).
         .target(name: "RaidHubBungie", dependencies: ["RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda", "RaidHubTime"]),
@@ -95,8 +97,8 @@ let package = Package(
         .target(name: "RaidHubTestSupport", dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTime"], path: "Tests/RaidHubTestSupport"),
         .testTarget(name: "RaidHubTimeTests", dependencies: ["RaidHubTime", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubJSONTests", dependencies: ["RaidHubJSON", "RaidHubTestSupport"]),
-        .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubTestSupport"]),
-        .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubTime", "RaidHubTestSupport"]),
+        .testTarget(name: "RaidHubJWTTests", dependencies: ["RaidHubJWT", "RaidHubJSON", "RaidHubTestSupport"]),
+        .testTarget(name: "RaidHubAuthTests", dependencies: ["RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubLambdaTests", dependencies: ["RaidHubLambda", "RaidHubLambdaURLSession", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubTime"]),
         .testTarget(
             name: "RaidHubBungieTests",
@@ -105,10 +107,10 @@ let package = Package(
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubJSON", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
-            dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),
+            dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda", "RaidHubTime", "RaidHubTestSupport"]),
         // Runs the built executables; depending on them makes `swift test` build them first.
         .testTarget(
             name: "FunctionProcessTests",

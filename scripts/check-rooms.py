@@ -8,10 +8,12 @@
   side by side, then the command line;
 - the API Gateway room reaches no socket module (RaidHubHTTPServer, CLinuxEvents), directly or
   through another module;
-- no module is over 2,000 lines.
+- no module is over 2,000 lines;
+- every target imports only package modules it declares as dependencies (SwiftPM builds an
+  undeclared one whenever another target happened to need it first).
 
     scripts/check-rooms.py      (from the package's root)"""
-import json, os, subprocess, sys
+import json, os, re, subprocess, sys
 
 ROOMS = ["RaidHubEmulation", "RaidHubTemplate", "RaidHubChildProcess", "RaidHubLambdaEmulator", "RaidHubAPIGatewayEmulator", "RaidHubLocalRunner"]
 # What each room may depend on among the runner's rooms: those below it, the two emulators not on each other.
@@ -62,7 +64,7 @@ reached = closure("RaidHubAPIGatewayEmulator") & SOCKETS
 if reached:
     problems.append(f"RaidHubAPIGatewayEmulator reaches the socket modules {', '.join(sorted(reached))}")
 for name in FUNCTION_SIDE:
-    runner = closure(name) & (set(ROOMS) | {"RaidHubHTTPServer", "CLinuxSpawn", "RaidHubYAML"})
+    runner = closure(name) & (set(ROOMS) | {"RaidHubHTTPServer", "CLinuxEvents", "CLinuxSpawn", "CLinuxThreads", "RaidHubYAML"})
     if runner:
         problems.append(f"{name} (function side) depends on the runner's {', '.join(sorted(runner))}")
 for name in sorted(os.listdir("Sources")):
@@ -74,6 +76,18 @@ for name in sorted(os.listdir("Sources")):
                     lines += sum(1 for _ in handle)
     if lines > MAXIMUM_LINES:
         problems.append(f"{name}: {lines} lines, over {MAXIMUM_LINES}")
+for name, target in targets.items():
+    folder = target.get("path") or ("Tests/" if target["type"] == "test" else "Sources/") + name
+    modules = {other.replace("-", "_"): other for other in targets}
+    for root, _, files in os.walk(folder):
+        for file in files:
+            if not file.endswith(".swift"):
+                continue
+            with open(os.path.join(root, file), encoding="utf-8") as handle:
+                imported = re.findall(r"^(?:@testable |@preconcurrency )?import (\w+)", handle.read(), re.M)
+            for module in imported:
+                if module in modules and modules[module] != name and modules[module] not in direct(name):
+                    problems.append(f"{os.path.join(root, file)} imports {module}, which {name} does not declare as a dependency")
 for problem in problems:
     print(f"error: {problem}", file=sys.stderr)
 if problems:

@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <unistd.h>
-#include <pthread.h>
 #include <malloc.h>
 #include "CLinuxEvents.h"
 
@@ -13,10 +12,6 @@ int clinux_accept_nonblocking(int listener) {
 
 int clinux_pipe_cloexec(int ends[2]) {
     return pipe2(ends, O_CLOEXEC);
-}
-
-void clinux_name_this_thread(const char *name) {
-    pthread_setname_np(pthread_self(), name);
 }
 
 int clinux_mmap_allocations_from(int bytes) {

@@ -1,5 +1,6 @@
 import CLinuxEvents
 import CLinuxSpawn
+import CLinuxThreads
 import Foundation
 import RaidHubHTTPServer
 

@@ -1,3 +1,4 @@
+import CLinuxThreads
 import Foundation
 
 /// The runner's time: the instant now (for deadlines and durations), the wall clock (for the
@@ -86,7 +87,7 @@ public final class Timekeeper: @unchecked Sendable {
         }
         if startThread {
             let thread = Thread { [self] in
-                Thread.current.name = "timekeeper"  // for /proc, perf and debuggers
+                clinux_name_this_thread("timekeeper")  // for /proc, perf and debuggers
                 run()
             }
             thread.stackSize = 256 * 1024

@@ -1,8 +1,9 @@
 import CLinuxEvents
+import CLinuxThreads
 import Foundation
+import Glibc
 import RaidHubHTTP
 #if canImport(Glibc)
-import Glibc
 #endif
 
 /// An HTTP/1.1 server on one epoll event loop: the loop accepts, reads, parses and writes for

@@ -1,4 +1,4 @@
-import CLinuxEvents
+import CLinuxThreads
 import Foundation
 
 /// At most `limit` threads running blocking jobs in arrival order. Threads start only when every

@@ -1,6 +1,6 @@
 // The Linux interfaces Swift's Glibc module leaves out: epoll and eventfd, for the HTTP
 // server's event loop, pipe2 for the runner's instances, and one malloc setting for the runner
-// (RaidHubHTTPServer and RaidHubLocalRunner; no function links it).
+// (the HTTP server and the runner's Lambda emulator and command line; no function links it).
 #pragma once
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -12,10 +12,6 @@ int clinux_accept_nonblocking(int listener);
 /// pipe2(ends, O_CLOEXEC): both ends close on exec from the start, so a process spawned on
 /// another thread at the same moment cannot inherit them.
 int clinux_pipe_cloexec(int ends[2]);
-
-/// pthread_setname_np(pthread_self(), name): names the calling thread for /proc and debuggers
-/// (at most 15 characters).
-void clinux_name_this_thread(const char *name);
 
 /// mallopt(M_MMAP_THRESHOLD, bytes): allocations of `bytes` or more get pages of their own,
 /// returned to the system when freed (a fixed threshold also stops glibc raising it).

@@ -1,4 +1,4 @@
-// Starting and reaping the runner's child processes (RaidHubLocalRunner only): posix_spawn with
+// Starting and reaping the runner's child processes (RaidHubChildProcess only): posix_spawn with
 // a process group and a clean descriptor table, and a pidfd for each child where the kernel has
 // one. A module of its own, so nothing else (a user's test linking the HTTP server) compiles it.
 #pragma once

@@ -1,4 +1,5 @@
 import CLinuxEvents
+import CLinuxThreads
 import Foundation
 
 /// An instance's stdout and stderr: one pipe the runner reads and copies to its log, as
