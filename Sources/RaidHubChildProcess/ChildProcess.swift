@@ -72,6 +72,14 @@ package final class ChildProcess: Sendable {
         }
     }
 
+    /// Sends `signal` to every process left in the child's group (it leads a group of its
+    /// own): what a shell or a runtime started and left behind, holding the output pipe open.
+    /// After the child is reaped its number stays reserved as long as any process of the group
+    /// lives, so this reaches only that group.
+    package func signalGroup(_ signal: Int32) {
+        _ = kill(-processIdentifier, signal)
+    }
+
     /// Runs `action` once, with its exit code or the number of the signal that ended it: on the
     /// watcher's thread when it exits, or at once if it already has. Keep it short: every
     /// child's exit is seen on that one thread.

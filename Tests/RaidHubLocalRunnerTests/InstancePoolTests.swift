@@ -208,6 +208,38 @@ import Testing
         #expect(lines.countContaining("\tInit Duration: ") == 2, "a fresh instance, so a cold start, each time")
     }
 
+    /// What a function's process starts goes with it, as Lambda ends a whole environment: a
+    /// shell that leaves a child behind when it crashes, or when it times out. (The child held
+    /// the output pipe, so the instance's output reader and its descriptor stayed for ever.)
+    @Test(arguments: [false, true])
+    func endsWhatAnInstanceStartedWithIt(timesOut: Bool) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orphans-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let child = folder.appendingPathComponent("child")
+        let script = try Self.script("sleep 300 &\necho $! > '\(child.path)'\n" + (timesOut ? "sleep 300" : "exit 3"))
+        let time = Timekeeper.manual()
+        let pool = Self.pool(FunctionDefinition(logicalId: "Leaver", executable: script, environment: [:], timeoutSeconds: 1), time: time)
+        defer { pool.shutdown() }
+        let call = Call(pool)
+        var pid: Int32 = 0
+        #expect(Eventually.holds { pid = Int32(((try? String(contentsOf: child, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0; return pid > 0 })
+        if timesOut {
+            // It never asks for its event: its init budget (10 s) and then its Timeout run out.
+            time.advance(by: .seconds(30))
+            #expect(Eventually.holds { call.result != nil })
+            #expect(call.result == .timedOut(seconds: 1))
+        } else {
+            #expect(Eventually.holds { call.result != nil })
+            guard case .crashed(3, _)? = call.result else { Issue.record("not a crash with status 3: \(String(describing: call.result))"); return }
+        }
+        // Gone, or a zombie waiting for whoever adopted it: either way no longer running.
+        func running() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return !stat.contains(") Z ")
+        }
+        #expect(Eventually.holds { !running() }, "the instance's child \(pid) outlived it")
+    }
+
     /// A warm instance runs its invocation without a thread waiting on it: its Timeout comes
     /// from the timekeeper, a crash from the exit, and either way the next call gets a fresh
     /// instance while the pool stays usable.

@@ -201,9 +201,13 @@ final class FunctionInstance: @unchecked Sendable {
         }
     }
 
-    /// Kills the process (timeout, shutdown); a waiting invocation ends as crashed.
+    /// Kills the process and what it started (timeout, shutdown), as Lambda ends the whole
+    /// execution environment; a waiting invocation ends as crashed.
     func terminate() {
-        if process.isRunning { process.signal(SIGKILL) }
+        if process.isRunning {
+            process.signalGroup(SIGKILL)
+            process.signal(SIGKILL)
+        }
         runtimeAPI.stop()
     }
 
@@ -226,6 +230,9 @@ final class FunctionInstance: @unchecked Sendable {
         // An init error posted just before exiting wins over the exit itself.
         if let report = runtimeAPI.reportedInitError { waiting?.complete(.initError(report: report)) }
         if let waiting { waiting.complete(.crashed(exitStatus: status, requestId: waiting.requestId)) }
+        // What the process started goes with it, as when Lambda resets an environment whose
+        // runtime exited: a child left holding the output pipe would keep its reader for ever.
+        process.signalGroup(SIGKILL)
         runtimeAPI.stop()
         reaped.signal()
     }
