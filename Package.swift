@@ -56,7 +56,7 @@ let package = Package(
         // lines, request ids and the account, how an invocation ended.
         .target(name: "RaidHubEmulation", dependencies: ["RaidHubLambda", "CLinuxThreads"]),
         // The SAM template and the env file: the model and reading it.
-        .target(name: "RaidHubTemplate", dependencies: ["RaidHubEmulation", "RaidHubYAML", "RaidHubHTTP", "RaidHubJSON", "RaidHubLambda"]),
+        .target(name: "RaidHubTemplate", dependencies: ["RaidHubEmulation", "RaidHubYAML", "RaidHubJSON", "RaidHubLambda"]),
         // Processes the runner starts: posix_spawn in a group of their own, exits seen through pidfds.
         .target(name: "RaidHubChildProcess", dependencies: ["CLinuxSpawn", "CLinuxEvents", "CLinuxThreads", "RaidHubHTTPServer"]),
         // Lambda: functions behind emulated Runtime APIs (pools, instances), the Invoke API, Lambda's log lines.
