@@ -49,15 +49,6 @@ public enum InvocationResult: Sendable, Equatable {
             Array(#"{"Type":"User","message":"Request must be smaller than \#(RuntimeAPI.maximumRequestByteCount) bytes for the InvokeFunction operation"}"#.utf8)
         }
     }
-
-    /// For a refusal, the Invoke API's status and `X-Amzn-ErrorType`.
-    package var refusal: (status: Int, errorType: String)? {
-        switch self {
-        case .throttled, .queueFull: (429, "TooManyRequestsException")
-        case .requestTooLarge: (413, "RequestEntityTooLargeException")
-        default: nil
-        }
-    }
 }
 
 /// Starts work that answers through a completion, and blocks until it does: the blocking form

@@ -124,3 +124,14 @@ public struct LambdaInvokeEmulator: Sendable {
         return fields.first ?? given
     }
 }
+
+extension InvocationResult {
+    /// For a refusal, the Invoke API's status and `X-Amzn-ErrorType`.
+    fileprivate var refusal: (status: Int, errorType: String)? {
+        switch self {
+        case .throttled, .queueFull: (429, "TooManyRequestsException")
+        case .requestTooLarge: (413, "RequestEntityTooLargeException")
+        default: nil
+        }
+    }
+}
