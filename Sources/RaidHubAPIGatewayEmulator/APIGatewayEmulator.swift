@@ -3,6 +3,7 @@ import RaidHubEmulation
 import RaidHubHTTP
 import RaidHubJSON
 import RaidHubTemplate
+import Synchronization
 
 /// Lambda as API Gateway reaches it: a route's integration and a Lambda authorizer are each an
 /// Invoke call. The runner's Lambda emulator answers them (joined in RaidHubLocalRunner); a
@@ -79,24 +80,26 @@ public struct APIGatewayEmulator: Sendable {
             answer(response)
         }
         // The API the request is for: its route's, or, for a preflight, that of a route of its path.
-        let cors = template.cors(for: (routes.match(method: request.method, path: request.path) ?? routes.match(method: nil, path: request.path))?.0)
+        let matched = routes.match(method: request.method, path: request.path)
+        let cors = template.cors(for: (matched ?? routes.match(method: nil, path: request.path))?.0)
         if let cors, let preflight = cors.preflight(request) {
             runnerLog.debug("\(request.method) \(request.path): a CORS preflight, answered by the gateway from CorsConfiguration")
             var access = access
             access.route = "CORS preflight"
             return finish(preflight, access)
         }
-        route(request, access, whenCallerLeaves: whenCallerLeaves) { response, access in
+        route(request, matched, access, whenCallerLeaves: whenCallerLeaves) { response, access in
             finish(cors.map { $0.decorate(response, for: request) } ?? response, access)
         }
     }
 
-    /// The route's answer: the function's, or the gateway's own.
-    private func route(_ request: HTTPRequest, _ access: RunnerLog.Access, whenCallerLeaves: (@Sendable (@escaping @Sendable () -> Void) -> Void)?,
+    /// The answer of the route `matched` (with its path parameters): the function's, or the gateway's own.
+    private func route(_ request: HTTPRequest, _ matched: (SAMTemplate.Route, [String: String])?, _ access: RunnerLog.Access,
+                       whenCallerLeaves: (@Sendable (@escaping @Sendable () -> Void) -> Void)?,
                        answer: @escaping @Sendable (HTTPResponse, RunnerLog.Access) -> Void) {
         var access = access
         let arrived = timekeeper.now
-        guard let (route, parameters) = routes.match(method: request.method, path: request.path),
+        guard let (route, parameters) = matched,
               let function = template.function(named: route.functionId)
         else {
             if let file = staticFiles?.answer(request) {
@@ -195,12 +198,12 @@ public struct APIGatewayEmulator: Sendable {
     }
 }
 
-/// Whether a call's client has gone: set from the connection's side, read where the answer comes.
-private final class CallerLeft: @unchecked Sendable {
-    private let lock = NSLock()
-    private var left = false
+/// Whether a call's client has gone: set from the connection's side, read where the answer
+/// comes. One atomic, not a lock: every request through a route makes one.
+private final class CallerLeft: Sendable {
+    private let left = Atomic(false)
 
-    var happened: Bool { lock.withLock { left } }
+    var happened: Bool { left.load(ordering: .acquiring) }
 
-    func happen() { lock.withLock { left = true } }
+    func happen() { left.store(true, ordering: .releasing) }
 }
