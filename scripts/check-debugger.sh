@@ -48,7 +48,7 @@ curl -s -m 120 -X POST "http://127.0.0.1:$port/authorize/user" \
   -d '{"bungieMembershipId":"12345678","destinyMembershipIds":[],"clientSecret":"development-only-client-secret"}' >"$work/answer.json"
 wait "$debugger" || true
 if ! grep -q "stop reason = breakpoint 1.1" "$work/lldb.log" || ! grep -q "TokenEndpoint.respond" "$work/lldb.log"; then
-  echo "lldb did not stop in TokenEndpoint.respond(to:):" >&2; cat "$work/lldb.log" >&2; exit 1
+  echo "lldb did not stop in TokenEndpoint.respond(to:):" >&2; cat "$work/lldb.log" >&2; echo "the runner said:" >&2; cat "$work/runner.log" >&2; exit 1
 fi
-grep -q '"success":true' "$work/answer.json" || { echo "no answer after continuing: $(cat "$work/answer.json")" >&2; exit 1; }
+grep -q '"success":true' "$work/answer.json" || { echo "no answer after continuing: $(cat "$work/answer.json"); the runner said:" >&2; cat "$work/runner.log" >&2; exit 1; }
 echo "lldb stopped at the breakpoint in TokenEndpoint.respond(to:), and the request was answered once it let go"
