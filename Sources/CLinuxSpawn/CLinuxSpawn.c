@@ -52,6 +52,21 @@ int clinux_spawn(const char *path, char *const argv[], char *const envp[],
     return 0;
 }
 
+int clinux_await_exit(int pidfd, pid_t pid) {
+    siginfo_t info;
+    int result;
+    if (pidfd >= 0) {
+        do {
+            result = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | WNOWAIT);
+        } while (result < 0 && errno == EINTR);
+        if (result == 0 || errno != EINVAL) return result;  // EINVAL: no P_PIDFD (5.3)
+    }
+    do {
+        result = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT);
+    } while (result < 0 && errno == EINTR);
+    return result;
+}
+
 int clinux_reap(int pidfd, pid_t pid, int *status) {
     if (pidfd >= 0) {
         siginfo_t info;

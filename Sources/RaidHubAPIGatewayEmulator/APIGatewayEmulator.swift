@@ -185,6 +185,7 @@ public struct APIGatewayEmulator: Sendable {
             decide(decision)
             }
         } catch {
+            runnerLog.debug("authorizer \(authorizer.functionId) cannot run: \(error); 500 as on AWS")
             proceed(.failure(failed))
         }
     }

@@ -20,6 +20,8 @@ package final class ChildProcess: Sendable {
     /// Its process id.
     package let processIdentifier: Int32
     fileprivate let pidfd: Int32
+    /// Whether what it started is killed when it exits (its group), before it is reaped.
+    private let endsGroupOnExit: Bool
     private let exit: Locked<Exit>
     /// Signalled once it has exited and been reaped; a latch (see `waitUntilExit`).
     private let reaped = DispatchSemaphore(value: 0)
@@ -27,6 +29,8 @@ package final class ChildProcess: Sendable {
     private struct Exit {
         var status: Int32?
         var onExit: (@Sendable (Int32) -> Void)?
+        /// The watcher is about to reap it: from then on its number may be another's.
+        var reaping = false
     }
 
     /// Why a process could not be started.
@@ -39,8 +43,11 @@ package final class ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments` (after its own path) and exactly `environment`; its
-    /// standard output and error are `output` and `error`, its input /dev/null.
-    package init(executable: String, arguments: [String] = [], environment: [String: String], output: Int32, error: Int32) throws(SpawnError) {
+    /// standard output and error are `output` and `error`, its input /dev/null. With
+    /// `endsGroupOnExit`, what it leaves running in its group is killed when it exits.
+    package init(executable: String, arguments: [String] = [], environment: [String: String], output: Int32, error: Int32,
+                 endsGroupOnExit: Bool = false) throws(SpawnError) {
+        self.endsGroupOnExit = endsGroupOnExit
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         guard devNull >= 0 else { throw SpawnError(path: executable, code: errno) }
         defer { close(devNull) }
@@ -72,12 +79,23 @@ package final class ChildProcess: Sendable {
         }
     }
 
-    /// Sends `signal` to every process left in the child's group (it leads a group of its
-    /// own): what a shell or a runtime started and left behind, holding the output pipe open.
-    /// After the child is reaped its number stays reserved as long as any process of the group
-    /// lives, so this reaches only that group.
+    /// Sends `signal` to the child's group (it leads one of its own): it and what it started,
+    /// which may hold its output pipe open. Only until the watcher begins to reap it: a reaped
+    /// leader's number, and with it the group's, may be another process's.
     package func signalGroup(_ signal: Int32) {
-        _ = kill(-processIdentifier, signal)
+        exit.withLock { state in
+            guard !state.reaping, state.status == nil else { return }
+            _ = kill(-processIdentifier, signal)
+        }
+    }
+
+    /// From the watcher, once the child has exited and before it is reaped (a zombie holds its
+    /// number): ends what it left in its group, if asked to, and lets no signal through after.
+    fileprivate func willBeReaped() {
+        exit.withLock { state in
+            if endsGroupOnExit { _ = kill(-processIdentifier, SIGKILL) }
+            state.reaping = true
+        }
     }
 
     /// Runs `action` once, with its exit code or the number of the signal that ended it: on the
@@ -172,6 +190,8 @@ private final class ExitWatcher: Sendable {
     }
 
     private func finish(_ child: ChildProcess) {
+        _ = clinux_await_exit(child.pidfd, child.processIdentifier)
+        child.willBeReaped()
         var status: Int32 = -1
         _ = clinux_reap(child.pidfd, child.processIdentifier, &status)
         child.exited(status)

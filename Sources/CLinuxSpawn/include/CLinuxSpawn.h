@@ -21,6 +21,10 @@ int clinux_spawn(const char *path, char *const argv[], char *const envp[],
 /// signal that ended it. 0 on success, else -1 with errno.
 int clinux_reap(int pidfd, pid_t pid, int *status);
 
+/// Waits until the child has exited without reaping it (waitid with WNOWAIT, by pidfd where
+/// there is one): a zombie still holds its number, and with it its process group's.
+int clinux_await_exit(int pidfd, pid_t pid);
+
 /// Sends `signal` through `pidfd`, so it reaches that process and never another that reused its
 /// pid after it was reaped; with no pidfd, kill(pid).
 int clinux_signal(int pidfd, pid_t pid, int signal);

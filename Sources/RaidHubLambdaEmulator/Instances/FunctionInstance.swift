@@ -43,8 +43,11 @@ final class FunctionInstance: @unchecked Sendable {
         } ?? (definition.executable.path, [])
         defer { output.started() }
         do {
+            // What the process starts goes with it when it exits, as when Lambda resets an
+            // environment whose runtime exited: a child left holding the output pipe would keep
+            // its reader for ever.
             process = try ChildProcess(executable: executable, arguments: arguments, environment: definition.instanceEnvironment(runtimeAPI: address),
-                                       output: output.writeEnd, error: output.writeEnd)
+                                       output: output.writeEnd, error: output.writeEnd, endsGroupOnExit: true)
         } catch {
             runtimeAPI.stop()
             throw error
@@ -230,9 +233,6 @@ final class FunctionInstance: @unchecked Sendable {
         // An init error posted just before exiting wins over the exit itself.
         if let report = runtimeAPI.reportedInitError { waiting?.complete(.initError(report: report)) }
         if let waiting { waiting.complete(.crashed(exitStatus: status, requestId: waiting.requestId)) }
-        // What the process started goes with it, as when Lambda resets an environment whose
-        // runtime exited: a child left holding the output pipe would keep its reader for ever.
-        process.signalGroup(SIGKILL)
         runtimeAPI.stop()
         reaped.signal()
     }
