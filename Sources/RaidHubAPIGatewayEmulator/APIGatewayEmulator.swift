@@ -25,7 +25,7 @@ public protocol LambdaIntegration: Sendable {
 /// `start-api`: turns each HTTP request into the event API Gateway would send to the route's
 /// function, runs its authorizer first when the template says so, and answers as API Gateway
 /// would: the function's answer, or 404, 401, 403, 500, 502, 503, 504 with `{"message":…}`.
-public struct APIGatewayEmulator: Sendable {
+public final class APIGatewayEmulator: Sendable {
     private let template: SAMTemplate
     private let lambda: any LambdaIntegration
     private let timekeeper: Timekeeper
@@ -119,7 +119,7 @@ public struct APIGatewayEmulator: Sendable {
         do { try lambda.prepare(function) } catch { return answer(.message(502, "Internal Server Error"), access) }
         let traceId = request.header("x-amzn-trace-id")
         let done = access
-        let invoke: @Sendable (JSONValue?) -> Void = { authorizerContext in
+        let invoke: @Sendable (JSONValue?) -> Void = { [lambda] authorizerContext in
             // The integration timeout runs from the request's arrival, authorizer included.
             let left = CallerLeft()
             let withdraw: (@Sendable () -> Void)?

@@ -320,7 +320,7 @@ extension LambdaEmulator: LambdaIntegration {
 extension APIGatewayEmulator {
     /// start-api's gateway: `runner`'s template, functions, region, time and log, answering as
     /// `host` (e.g. `127.0.0.1:3000`).
-    public init(runner: LambdaEmulator, host: String, staticDirectory: URL? = nil, authorizersEnabled: Bool = true) {
+    public convenience init(runner: LambdaEmulator, host: String, staticDirectory: URL? = nil, authorizersEnabled: Bool = true) {
         self.init(template: runner.template, lambda: runner, host: host, region: runner.region, timekeeper: runner.timekeeper,
                   runnerLog: runner.runnerLog, staticDirectory: staticDirectory, authorizersEnabled: authorizersEnabled)
     }
