@@ -53,10 +53,19 @@ package final class ChildProcess: Sendable {
         defer { close(devNull) }
         var pid: pid_t = 0
         var pidfd: Int32 = -1
-        let result = Self.withCStrings([executable] + arguments) { argv in
-            Self.withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
-                clinux_spawn(executable, argv, envp, devNull, output, error, &pid, &pidfd)
+        var result: Int32 = 0
+        // ETXTBSY: the executable is still open for writing somewhere, most often only in a
+        // process another thread is starting at this moment (a child holds every descriptor
+        // until it closes them for its exec): a build that just wrote it, a test that just made
+        // a script. That passes within milliseconds; a writer that keeps it open still fails.
+        for attempt in 0..<50 {
+            if attempt > 0 { usleep(10_000) }
+            result = Self.withCStrings([executable] + arguments) { argv in
+                Self.withCStrings(environment.map { "\($0.key)=\($0.value)" }) { envp in
+                    clinux_spawn(executable, argv, envp, devNull, output, error, &pid, &pidfd)
+                }
             }
+            guard result == ETXTBSY else { break }
         }
         guard result == 0 else { throw SpawnError(path: executable, code: result) }
         processIdentifier = pid

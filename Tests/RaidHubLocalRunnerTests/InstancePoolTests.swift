@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubChildProcess
 @testable import RaidHubEmulation
 import RaidHubHTTPServer
 @testable import RaidHubLambdaEmulator
@@ -95,6 +96,19 @@ import Testing
             return
         }
         Issue.record("other tests took the freed descriptor number first in 50 tries")
+    }
+
+    /// An executable still open for writing (as it is, for a moment, in any process another
+    /// thread is starting: a child holds every descriptor until its exec) cannot be run
+    /// (ETXTBSY); the spawn waits for that moment to pass rather than failing the instance. (A
+    /// test's script, written as another test started an instance, crashed a call in CI.)
+    @Test func startsAnExecutableThatIsBrieflyOpenForWriting() throws {
+        let script = try Self.script("exit 4")
+        let writer = open(script.path, O_WRONLY | O_CLOEXEC)
+        try #require(writer >= 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { close(writer) }
+        let child = try ChildProcess(executable: script.path, environment: [:], output: 2, error: 2)
+        #expect(child.waitUntilExit() == 4)
     }
 
     @Test func runsTheRealFunctionAndKeepsItWarm() throws {
