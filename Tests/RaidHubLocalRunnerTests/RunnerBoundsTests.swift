@@ -35,7 +35,7 @@ import Testing
                 + String(repeating: "1\r\nx\r\n", count: quarterMegabyte * factor) + "0\r\n\r\n"
         }
         var statuses: Set<Int> = []
-        let growth = Complexity.growth(size: 1, factor: 4) { size in
+        let growth = Complexity.growth(size: 1, factor: 4, clock: .wall) { size in
             guard let connection = try? RawConnection(port: port) else { return }
             connection.send(requests[size == 1 ? 0 : 1])
             statuses.insert(connection.readResponse()?.status ?? 0)
@@ -44,7 +44,7 @@ import Testing
         #expect(growth < 10, "four times the one-byte chunks took \(growth) times as long")
         let oneChunk = "POST /authorize/user HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
             + String(4 * quarterMegabyte, radix: 16) + "\r\n" + String(repeating: "x", count: 4 * quarterMegabyte) + "\r\n0\r\n\r\n"
-        let versusOneChunk = Complexity.growth(size: 1, factor: 2, tries: 5) { size in
+        let versusOneChunk = Complexity.growth(size: 1, factor: 2, tries: 5, clock: .wall) { size in
             guard let connection = try? RawConnection(port: port) else { return }
             connection.send(size == 1 ? oneChunk : requests[1])
             _ = connection.readResponse()
