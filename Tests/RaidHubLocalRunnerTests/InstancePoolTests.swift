@@ -106,7 +106,11 @@ import Testing
         let script = try Self.script("exit 4")
         let writer = open(script.path, O_WRONLY | O_CLOEXEC)
         try #require(writer >= 0)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { close(writer) }
+        // A thread of its own: the global queue's threads may all be busy with other tests.
+        Thread {
+            usleep(100_000)
+            close(writer)
+        }.start()
         let child = try ChildProcess(executable: script.path, environment: [:], output: 2, error: 2)
         #expect(child.waitUntilExit() == 4)
     }
