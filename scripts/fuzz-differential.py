@@ -118,7 +118,9 @@ def http_reference(data, ours):
             break
         rest = connection.trailing_data[0]
     for number, (mine, other) in enumerate(zip(ours["requests"], theirs), 1):
-        mine = {**mine, "headers": [[n.lower(), v] for n, v in mine["headers"]]}
+        # Header names are case-insensitive, and so are transfer codings (RFC 9112 §7): h11
+        # lower-cases both, ours passes them on as sent.
+        mine = {**mine, "headers": [[n.lower(), v.lower() if n.lower() == "transfer-encoding" else v] for n, v in mine["headers"]]}
         if not same(mine, other):
             return f"request {number}: h11 reads {other!r}; ours {mine!r}"
     return None

@@ -105,9 +105,13 @@ for target in "${targets[@]}"; do
   cp -n Fuzz/corpus/"$target"/* "$corpus"/ 2>/dev/null || true
   # -rss_limit_mb: a leak or runaway allocation is a finding too. Inputs up to 64 KiB.
   # Swift's own backtracer would run under AddressSanitizer after a trap and be reported itself.
-  # The YAML targets mutate with YAML's tokens too (Fuzz/yaml.dict): bytes alone seldom make them.
+  # The YAML and HTTP targets mutate with their tokens too (Fuzz/yaml.dict, Fuzz/http.dict): bytes
+  # alone seldom make them.
   dict=()
-  [ "$target" != yaml-reader ] && [ "$target" != template-reading ] || dict=(-dict="$PWD/Fuzz/yaml.dict")
+  case $target in
+    yaml-reader | template-reading) dict=(-dict="$PWD/Fuzz/yaml.dict") ;;
+    http-request-split | http-response-split) dict=(-dict="$PWD/Fuzz/http.dict") ;;
+  esac
   (cd .build/fuzz && SWIFT_BACKTRACE=enable=no "./$target" -max_total_time="$seconds" "${runs[@]}" "${dict[@]}" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 "corpus/$target" 2>"$target.log") || { tail -40 ".build/fuzz/$target.log" >&2; exit 1; }
   grep -E "^(Done|stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)" ".build/fuzz/$target.log" | tail -3

@@ -28,9 +28,9 @@ struct HTTPRequestHead {
         guard version == "HTTP/1.1" || version == "HTTP/1.0" else { throw .unsupported("HTTP version") }
         method = String(decoding: parts[0], as: UTF8.self)
         target = String(decoding: parts[1], as: UTF8.self)
-        fields = try lines.map(Self.field)
+        var fields = try lines.map(Self.field)
         // Names lower-cased once: every rule below looks fields up by name.
-        let names = fields.map { $0.name.lowercased() }
+        var names = fields.map { $0.name.lowercased() }
         // RFC 9112 §3.2: exactly one Host in HTTP/1.1, at most one in HTTP/1.0.
         let hosts = names.count { $0 == "host" }
         guard hosts == 1 || (hosts == 0 && version == "HTTP/1.0") else { throw .malformed(hosts == 0 ? "missing Host" : "repeated Host") }
@@ -39,6 +39,16 @@ struct HTTPRequestHead {
             throw .malformed("Transfer-Encoding in HTTP/1.0")
         }
         framing = try Self.framing(fields, names: names)
+        // RFC 9110 §8.6: Content-Length fields that agree (framing checked they do) are passed on
+        // as one, as h11 reads them, so a function's event never holds the length twice.
+        if let first = names.firstIndex(of: "content-length") {
+            let repeated = names.indices.filter { $0 > first && names[$0] == "content-length" }
+            for index in repeated.reversed() {
+                fields.remove(at: index)
+                names.remove(at: index)
+            }
+        }
+        self.fields = fields
         expectsContinue = version == "HTTP/1.1" && framing != .none
             && zip(names, fields).contains { $0 == "expect" && $1.value.lowercased() == "100-continue" }
         let connection = zip(names, fields).filter { $0.0 == "connection" }.map { $0.1.value.lowercased() }.joined(separator: ",")

@@ -60,6 +60,14 @@ import Testing
         #expect(requests[2].body == Array("abcdef".utf8))
     }
 
+    /// RFC 9110 §8.6 lets a recipient pass agreeing Content-Length fields on as one; h11 does, and
+    /// the fuzzer's differential found ours passing both (the input is the one it printed, up to its body's end).
+    @Test func passesAgreeingContentLengthsOnAsOne() throws {
+        let request = try #require(try parseAll("POST /au=1&b= HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\nost: t\r\nContent-Length: 6\r\n\r\nh\r\nhel").first)
+        #expect(request.headers.map { "\($0.name): \($0.value)" } == ["Host: t", "Content-Length: 6", "ost: t"])
+        #expect(request.body == Array("h\r\nhel".utf8))
+    }
+
     @Test func followsHTTP10KeepAliveRules() throws {
         #expect(try parseAll("GET / HTTP/1.0\r\n\r\n").first?.keepAlive == false)
         #expect(try parseAll("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").first?.keepAlive == true)
