@@ -105,9 +105,25 @@ let package = Package(
             dependencies: ["RaidHubBungie", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubLambdaTesting", "RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
+        // What the runner's suites share: runtimes written for a test, an HTTP client, the
+        // emulators served on loopback, the runner started as a process.
+        .target(
+            name: "RaidHubRunnerTestSupport",
+            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubHTTPServer", "RaidHubTestSupport"],
+            path: "Tests/RaidHubRunnerTestSupport"),
+        .testTarget(
+            name: "RaidHubTemplateTests",
+            dependencies: ["RaidHubTemplate", "RaidHubLambdaEmulator", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "RaidHubRunnerTestSupport"]),
+        .testTarget(
+            name: "RaidHubAPIGatewayEmulatorTests",
+            dependencies: ["RaidHubAPIGatewayEmulator", "RaidHubEmulation", "RaidHubTemplate", "RaidHubHTTP", "RaidHubJSON", "RaidHubYAML", "RaidHubTestSupport", "RaidHubRunnerTestSupport"]),
+        .testTarget(
+            name: "RaidHubLambdaEmulatorTests",
+            dependencies: ["RaidHubLambdaEmulator", "RaidHubEmulation", "RaidHubTemplate", "RaidHubChildProcess", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubTestSupport", "RaidHubRunnerTestSupport",
+                           "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie"]),
         .testTarget(
             name: "RaidHubLocalRunnerTests",
-            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubChildProcess", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubJSON", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
+            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubTestSupport", "RaidHubRunnerTestSupport", "authorize-user", "authorize-admin", "authorizer", "whoami", "authorize-bungie", "local-runner"]),
         .testTarget(
             name: "RaidHubFunctionsTests",
             dependencies: ["RaidHubFunctions", "RaidHubLambdaTesting", "RaidHubAPIGateway", "RaidHubAuth", "RaidHubJWT", "RaidHubJSON", "RaidHubLambda", "RaidHubTime", "RaidHubTestSupport"]),

@@ -14,7 +14,7 @@ rm -rf "$reports" && mkdir -p "$reports"
 case $kind in
   thread)
     export TSAN_OPTIONS="log_path=$reports/report"
-    filter=(--filter "RaidHubHTTPTests|RaidHubLocalRunnerTests")
+    filter=(--filter "RaidHubHTTPTests|RaidHubTemplateTests|RaidHubLambdaEmulatorTests|RaidHubAPIGatewayEmulatorTests|RaidHubLocalRunnerTests")
     scratch=.build-tsan ;;
   address)
     export ASAN_OPTIONS="log_path=$reports/report" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=0"

@@ -4,6 +4,7 @@ import Foundation
 import RaidHubHTTPServer
 @testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
+import RaidHubRunnerTestSupport
 @testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func throttlesInvokeAPICallsBeyondReservedConcurrencyWithLambdasTooManyRequests() throws {
-        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let folder = try TestRuntime.gated("sleeper"), lines = LambdaLogLines()
         let runner = LambdaEmulator(template: try Self.template(reserved: 2), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: .manual())
         let emulator = LambdaInvokeEmulator(runner: runner)
@@ -75,7 +76,7 @@ import Testing
     /// An `Event` invocation throttled by reserved concurrency is not lost after its 202: it
     /// waits and is tried again a second later (Lambda retries throttled events), then runs.
     @Test func retriesAThrottledEventInvocationUntilItRuns() throws {
-        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let folder = try TestRuntime.gated("sleeper"), lines = LambdaLogLines()
         let time = Timekeeper.manual()
         let runner = LambdaEmulator(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: time)
@@ -101,7 +102,7 @@ import Testing
     /// function never runs for nobody, and the event's memory is let go. (80 clients posting 5 MB
     /// and leaving took the runner to 745 MB, and the function ran for 17 of them.)
     @Test func aWaitingCallIsWithdrawnWhenItsClientLeaves() throws {
-        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let folder = try TestRuntime.gated("sleeper"), lines = LambdaLogLines()
         let runner = LambdaEmulator(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  maximumInstances: 1, log: lines.log, timekeeper: .manual())
         let (server, port) = try Self.startAPI(runner)
@@ -136,7 +137,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let tries = folder.appendingPathComponent("tries")
         try TestRuntime.shell("echo try >> '\(tries.path)'\nexit 3", to: folder.appendingPathComponent("sleeper"))
-        let time = Timekeeper.manual(), lines = InstancePoolTests.Lines()
+        let time = Timekeeper.manual(), lines = LambdaLogLines()
         let runner = LambdaEmulator(template: try Self.template(), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: time)
         let emulator = LambdaInvokeEmulator(runner: runner)
@@ -162,7 +163,7 @@ import Testing
     }
 
     @Test func aThrottledRouteAnswersAPIGateways500() throws {
-        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines()
+        let folder = try TestRuntime.gated("sleeper"), lines = LambdaLogLines()
         let runner = LambdaEmulator(template: try Self.template(reserved: 1), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  log: lines.log, timekeeper: .manual())
         let (server, port) = try Self.startAPI(runner)
@@ -197,7 +198,7 @@ import Testing
     }
 
     @Test func givesUpAtTheIntegrationTimeoutWhetherQueuedOrRunning() throws {
-        let folder = try TestRuntime.gated("sleeper"), lines = InstancePoolTests.Lines(), time = Timekeeper.manual()
+        let folder = try TestRuntime.gated("sleeper"), lines = LambdaLogLines(), time = Timekeeper.manual()
         let runner = LambdaEmulator(template: try Self.template(timeoutInMillis: 1500), environmentFile: EnvironmentFile(), executablesDirectory: folder,
                                  maximumInstances: 1, log: lines.log, timekeeper: time)
         let (server, port) = try Self.startAPI(runner)

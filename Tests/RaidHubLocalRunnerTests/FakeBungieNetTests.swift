@@ -1,6 +1,7 @@
 import Foundation
 import RaidHubHTTPServer
 import RaidHubLocalRunner
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import Testing
 
@@ -14,13 +15,13 @@ import Testing
                                                    withDestinationURL: FunctionExecutable.directory.appendingPathComponent("local-runner"))
         try FileManager.default.copyItem(at: DevelopmentEnvironment.root.appendingPathComponent("template.yaml"), to: folder.appendingPathComponent("template.yaml"))
         let runnerFolder = folder.appendingPathComponent("local-runner")
-        let (bungie, bungiePort) = try RunnerProcessTests.start(in: runnerFolder, arguments: ["fake-bungie", "-p", "PORT"])
+        let (bungie, bungiePort) = try RunnerProcess.start(in: runnerFolder, arguments: ["fake-bungie", "-p", "PORT"])
         defer { if bungie.isRunning { bungie.terminate() } }
         // The project's env file, pointed at this fake (the README's runs on port 3002).
         let envFile = try String(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"), encoding: .utf8)
         #expect(envFile.contains(#""BUNGIE_BASE_URL": "http://127.0.0.1:3002""#))
         try Data(envFile.replacingOccurrences(of: "127.0.0.1:3002", with: "127.0.0.1:\(bungiePort)").utf8).write(to: runnerFolder.appendingPathComponent("env.json"))
-        let (api, apiPort) = try RunnerProcessTests.start(in: runnerFolder, arguments: ["start-api", "-p", "PORT", "-t", "../template.yaml"])
+        let (api, apiPort) = try RunnerProcess.start(in: runnerFolder, arguments: ["start-api", "-p", "PORT", "-t", "../template.yaml"])
         defer { if api.isRunning { api.terminate() } }
         let client = try RawConnection(port: apiPort)
         func signIn(_ code: String) -> (status: Int, headers: [String: String], body: String)? {
@@ -40,7 +41,7 @@ import Testing
         #expect(refused.body.contains("InvalidAuthorizationCodeError"))
         for process in [api, bungie] {
             kill(process.processIdentifier, SIGINT)
-            #expect(RunnerProcessTests.waitForExit(process, seconds: 10))
+            #expect(RunnerProcess.waitForExit(process, seconds: 10))
         }
     }
 

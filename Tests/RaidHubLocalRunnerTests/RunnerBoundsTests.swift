@@ -2,6 +2,7 @@ import Foundation
 import RaidHubHTTPServer
 import RaidHubLocalRunner
 @testable import RaidHubTemplate
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
@@ -13,7 +14,7 @@ import Testing
     /// taking every client and warm instance with it.
     @Test(arguments: ["?=", "?=&=", "?&&", "?a", "?=x", "?x=", "?%", "?a=%zz&%zz=b", "?a=1&a=2&=3", "?" + String(repeating: "=&", count: 500)])
     func answersAnyQuery(query: String) throws {
-        let (server, runner, base) = try StartAPITests.serve(try StartAPITests.projectTemplate())
+        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let answer = try RunnerHTTPClient.send("POST", base + "/authorize/user" + query, body: Data("{}".utf8))
         #expect(answer.status == 400)
@@ -26,7 +27,7 @@ import Testing
     /// three here: the one-byte form is six times the bytes on the wire). Both are over the
     /// function's limit, so each is answered 413 by the function after every chunk was decoded.
     @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason))) func decodesAMegabyteOfOneByteChunksInLinearTime() throws {
-        let (server, runner, base) = try StartAPITests.serve(try StartAPITests.projectTemplate())
+        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         let quarterMegabyte = 256 * 1024
@@ -58,6 +59,18 @@ import Testing
     /// hostile function might (a header value with a line break, a 204 with a body, a duplicate
     /// header key), and otherwise its process id and the client context it was given; and
     /// `one-shot`, a runtime that answers one event and exits.
+    /// A process's environment, from /proc (how a test finds an instance's Runtime API).
+    static func environment(of pid: Int32) -> [String: String]? {
+        guard let bytes = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }
+        var environment: [String: String] = [:]
+        for entry in bytes.split(separator: 0) {
+            let text = String(decoding: entry, as: UTF8.self)
+            guard let equals = text.firstIndex(of: "=") else { continue }
+            environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        return environment
+    }
+
     static func functions() throws -> (folder: URL, template: SAMTemplate) {
         let folder = try TestRuntime.folder("answerer", handling: #"""
             e = json.loads(event or b"{}")
@@ -114,7 +127,7 @@ import Testing
     /// function wrote is injected into it (it once added `Set-Cookie: a=b` to the answer).
     @Test func aHeaderWithALineBreakIsAMalformedAnswerNotAnInjection() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         for (path, status, body) in [("/inject", 500, #"{"message":"Internal Server Error"}"#), ("/nul", 500, #"{"message":"Internal Server Error"}"#),
@@ -131,7 +144,7 @@ import Testing
     /// head, would be read by a keep-alive client as the start of the next answer.
     @Test func aNoContentAnswerCarriesNoBody() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         let connection = try RawConnection(port: port)
@@ -148,7 +161,7 @@ import Testing
     /// not refused as malformed.
     @Test func aDuplicateHeaderKeyInTheAnswerTakesTheLast() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let answer = try RunnerHTTPClient.send("GET", base + "/duplicate")
         #expect(answer.status == 200)
@@ -168,7 +181,7 @@ import Testing
     /// it and exited, so every such request cost a cold start).
     @Test func anEventOverLambdasLimitIsRefusedAndTheInstanceStaysWarm() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let before = try #require(try Self.instance(base))
         // Under the server's 6 MiB body limit; with the event's JSON around it, over Lambda's.
@@ -183,7 +196,7 @@ import Testing
     /// `RequestEntityTooLargeException`, and the instance stays warm.
     @Test func theInvokeAPIRefusesAnEventOverTheLimitWithLambdas413() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try LambdaInvokeAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.invokeAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         func instance() throws -> Int? {
             let answer = try RunnerHTTPClient.send("POST", base + "/Answerer/invocations", body: Data("{}".utf8))
@@ -210,7 +223,7 @@ import Testing
     /// the head and the runtime exited.)
     @Test func aClientContextReachesTheRuntimeOnOneLine() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try LambdaInvokeAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.invokeAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let pretty = Data("{\n  \"custom\": {\n    \"a\": 1\n  },\n  \"env\": {}\n}\n".utf8).base64EncodedString()
         let answer = try RunnerHTTPClient.send("POST", base + "/Answerer/invocations", headers: ["X-Amz-Client-Context": pretty], body: Data("{}".utf8))
@@ -229,7 +242,7 @@ import Testing
     /// The Invoke API's 404 names the function as JSON text, whatever its name holds.
     @Test func anUnknownFunctionsNameIsWrittenAsJSONText() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try LambdaInvokeAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.invokeAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let answer = try RunnerHTTPClient.send("POST", base + "/No%22pe%5C%0A/invocations", body: Data("{}".utf8))
         #expect(answer.status == 404)
@@ -240,7 +253,7 @@ import Testing
     /// A request followed by a half-close (`nc -N`, some proxies) is answered, as nginx answers it.
     @Test func answersARequestFollowedByAHalfClose() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         let connection = try RawConnection(port: port)
@@ -255,7 +268,7 @@ import Testing
     /// a new instance (as Lambda re-initialises), never `Runtime.ExitError`.
     @Test func aRuntimeExitingAfterEachAnswerServesEveryCall() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let answers = try (0..<10).map { _ in try RunnerHTTPClient.send("GET", base + "/once") }
         #expect(answers.map(\.status) == Array(repeating: 200, count: 10))
@@ -268,10 +281,10 @@ import Testing
     /// function's own answer.
     @Test func aLoopingThiefGetsNoEventFromAnInstancesRuntimeAPI() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try StartAPITests.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let pid = try #require(try Self.instance(base))
-        let environment = try #require(LoopbackConnectionOwnerTests.environment(of: Int32(pid)))
+        let environment = try #require(Self.environment(of: Int32(pid)))
         let address = try #require(environment["AWS_LAMBDA_RUNTIME_API"])
         let stop = FileManager.default.temporaryDirectory.appendingPathComponent("thief-stop-\(UUID().uuidString)")
         let thief = Process()

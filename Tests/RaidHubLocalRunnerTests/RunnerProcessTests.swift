@@ -1,142 +1,24 @@
 import Foundation
 import RaidHubHTTPServer
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import Testing
 
 /// The `local-runner` process as a developer runs it: signals, exit statuses, the children it
 /// leaves (none), and closed output streams.
 @Suite(.serialized) struct RunnerProcessTests {
-    /// A folder holding a copy of local-runner, a template and six functions: `slow` answers
-    /// after a second (a Python runtime), `stuck` takes its event's slot and never asks for it
-    /// (`exec sleep`, so the instance is one process), `brief` answers after 50 ms, `echo` at
-    /// once, `held` once a file `go` exists in the folder, and `misconfigured` is authorize-user
-    /// without its secrets: it reports an init error and exits.
-    static func workspace() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runner-process-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: FunctionExecutable.directory.appendingPathComponent("local-runner"), to: folder.appendingPathComponent("local-runner"))
-        try TestRuntime.write("time.sleep(1)\nbody = b'{\"statusCode\":200,\"body\":\"slow\"}'", to: folder.appendingPathComponent("slow"))
-        try TestRuntime.write("time.sleep(0.05)", to: folder.appendingPathComponent("brief"))
-        try TestRuntime.write("", to: folder.appendingPathComponent("echo"))
-        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("misconfigured"),
-                                                   withDestinationURL: FunctionExecutable.directory.appendingPathComponent("authorize-user"))
-        try TestRuntime.shell("exec sleep 120", to: folder.appendingPathComponent("stuck"))
-        try TestRuntime.write(TestRuntime.waitForFile(folder.appendingPathComponent("go")), to: folder.appendingPathComponent("held"))
-        // Each function: the executable of its name, one HttpApi route, and its Timeout.
-        let functions: [(name: String, method: String, timeout: Int)] = [
-            ("slow", "GET", 30), ("stuck", "GET", 120), ("brief", "GET", 30), ("echo", "GET", 30), ("misconfigured", "POST", 30), ("held", "GET", 600),
-        ]
-        let template = "Resources:\n" + functions.map { function in
-            """
-              \(function.name.prefix(1).uppercased() + function.name.dropFirst()):
-                Type: AWS::Serverless::Function
-                Properties: {Timeout: \(function.timeout), Events: {E: {Type: HttpApi, Properties: {Path: /\(function.name), Method: \(function.method)}}}}
-                Metadata: {DockerBuildArgs: {FUNCTION: \(function.name)}}
-
-            """
-        }.joined()
-        try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
-        return folder
-    }
-
-    /// Starts `local-runner start-api` (or `arguments`, with `PORT` standing for a free port)
-    /// in `folder`; waits until it listens (20 s: the machine may be busy with parallel suites).
-    static func start(in folder: URL, stderr: Any = Pipe(), arguments: [String] = ["start-api", "--port", "PORT"],
-                      environment: [String: String]? = nil, host: String = "127.0.0.1", executable: String = "local-runner") throws -> (Process, UInt16) {
-        let port = try freePort(host: host)
-        let process = Process()
-        process.executableURL = folder.appendingPathComponent(executable)
-        process.arguments = arguments.map { $0.replacingOccurrences(of: "PORT", with: String(port)) }
-        process.currentDirectoryURL = folder
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = stderr
-        if let environment { process.environment = environment }
-        try process.run()
-        for _ in 0..<400 where process.isRunning {
-            if (try? RawConnection(host: host, port: port)) != nil { return (process, port) }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        if process.isRunning { process.terminate() }
-        throw POSIXError(.ETIMEDOUT)
-    }
-
-    /// What a runner writes to its stderr, read as it comes (a pipe nobody reads would stall it).
-    final class Said: @unchecked Sendable {
-        let pipe = Pipe()
-        private let lock = NSLock()
-        private var text = ""
-
-        init() {
-            let handle = pipe.fileHandleForReading
-            Thread { [self] in
-                while true {
-                    let chunk = handle.availableData
-                    if chunk.isEmpty { return }
-                    lock.withLock { text += String(decoding: chunk, as: UTF8.self) }
-                }
-            }.start()
-        }
-
-        var all: String { lock.withLock { text } }
-
-        /// Waits until the runner has said `words`.
-        func waitFor(_ words: String) {
-            #expect(Eventually.holds { all.contains(words) }, "the runner never said '\(words)': \(all)")
-        }
-    }
-
-    /// A port nothing listens on now, chosen by the kernel. A random one collided now and then
-    /// with the ephemeral ports of the suites' own client connections.
-    static func freePort(host: String) throws -> UInt16 {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICHOST
-        var found: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, "0", &hints, &found) == 0, let info = found else { throw POSIXError(.EINVAL) }
-        defer { freeaddrinfo(info) }
-        let descriptor = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        guard bind(descriptor, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var address = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        // sin_port and sin6_port sit at the same offset, just after the family.
-        return withUnsafeBytes(of: &address) { UInt16(bigEndian: $0.load(fromByteOffset: 2, as: UInt16.self)) }
-    }
-
-    /// The children of `pid`, from /proc.
-    static func children(of pid: Int32) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { child in
-            guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid
-        }
-    }
-
-    static func isGone(_ pid: Int32) -> Bool {
-        kill(pid, 0) != 0 && errno == ESRCH
-    }
-
-    static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        return !process.isRunning
-    }
-
     /// Ctrl-C in a terminal signals the runner's whole process group (`toGroup`): the
     /// instances lead groups of their own, so only the runner hears it and the request in
     /// flight is still answered (spawned in the runner's group, they died with it: a 502).
     @Test(arguments: [false, true])
     func letsARequestInFlightFinishOnSIGINTThenExits130(toGroup: Bool) throws {
-        let folder = try Self.workspace()
-        let (runner, port) = try Self.start(in: folder)
+        let folder = try RunnerProcess.workspace()
+        let (runner, port) = try RunnerProcess.start(in: folder)
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
         var instances: [Int32] = []
-        #expect(Eventually.holds { instances = Self.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
+        #expect(Eventually.holds { instances = RunnerProcess.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
         if toGroup {
             // Foundation starts the runner as the leader of a group of its own, as a shell does.
             try #require(getpgid(runner.processIdentifier) == runner.processIdentifier && getpgid(0) != runner.processIdentifier)
@@ -148,37 +30,37 @@ import Testing
         #expect(answer?.status == 200)
         #expect(answer?.body == "slow")
         #expect(answer?.headers["connection"] == "close")
-        #expect(Self.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
         #expect(runner.terminationStatus == 130)
-        for pid in instances { #expect(Self.isGone(pid), "instance \(pid) outlived the runner") }
+        for pid in instances { #expect(RunnerProcess.isGone(pid), "instance \(pid) outlived the runner") }
     }
 
     /// A second signal ends the grace period at once; busy instances are killed and reaped.
     @Test func aSecondSignalStopsAtOnceAndLeavesNoChildBehind() throws {
-        let folder = try Self.workspace()
-        let said = Said()
-        let (runner, port) = try Self.start(in: folder, stderr: said.pipe)
+        let folder = try RunnerProcess.workspace()
+        let said = RunnerProcess.Said()
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: said.pipe)
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         client.send("GET /stuck HTTP/1.1\r\nHost: t\r\n\r\n")
         var instances: [Int32] = []
-        #expect(Eventually.holds { instances = Self.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
+        #expect(Eventually.holds { instances = RunnerProcess.children(of: runner.processIdentifier); return !instances.isEmpty }, "an instance for the request")
         kill(runner.processIdentifier, SIGTERM)
         said.waitFor("local-runner: stopping; requests in flight have 10 s to finish")
         #expect(runner.isRunning, "still in its grace period")
         kill(runner.processIdentifier, SIGTERM)
         // At once: well before the grace period (10 s) would have ended it.
-        #expect(Self.waitForExit(runner, seconds: 5))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 5))
         #expect(runner.terminationStatus == 143)
         #expect(client.readResponse() == nil, "the unfinished request's connection is closed")
-        for pid in instances { #expect(Self.isGone(pid), "busy instance \(pid) left running") }
+        for pid in instances { #expect(RunnerProcess.isGone(pid), "busy instance \(pid) left running") }
     }
 
     /// Log lines to a closed stderr are lost, but the runner goes on serving.
     @Test func keepsServingWhenItsStandardErrorIsClosed() throws {
-        let folder = try Self.workspace()
+        let folder = try RunnerProcess.workspace()
         let stderr = Pipe()
-        let (runner, port) = try Self.start(in: folder, stderr: stderr)
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: stderr)
         defer { if runner.isRunning { runner.terminate() } }
         try stderr.fileHandleForReading.close()
         let client = try RawConnection(port: port)
@@ -188,7 +70,7 @@ import Testing
         }
         #expect(runner.isRunning)
         kill(runner.processIdentifier, SIGINT)
-        #expect(Self.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
         #expect(runner.terminationStatus == 130)
     }
 
@@ -196,15 +78,15 @@ import Testing
     /// instances wait on the event loop and the timekeeper, and every one is answered. (The
     /// server used to give each a worker thread, up to 64, and queue the rest.)
     @Test func requestsWaitingForAFunctionHoldNoThread() throws {
-        let folder = try Self.workspace()
+        let folder = try RunnerProcess.workspace()
         // Its log (1,500 lines) to /dev/null: a pipe nobody reads would fill and stall it.
-        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: FileHandle.nullDevice)
         defer { runner.terminate(); runner.waitUntilExit() }
         func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/task").count) ?? 0 }
         let callers = try (0..<300).map { _ in try RawConnection(port: port) }
         for caller in callers { caller.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n") }
         // Four instances hold an event each until `go`; the other 296 callers wait meanwhile.
-        #expect(Eventually.holds { Self.children(of: runner.processIdentifier).count == 4 })
+        #expect(Eventually.holds { RunnerProcess.children(of: runner.processIdentifier).count == 4 })
         let during = threads()
         try Data().write(to: folder.appendingPathComponent("go"))
         var answered = 0
@@ -219,9 +101,9 @@ import Testing
     /// got its 202 runs (when the runner started a thread each, 1,659 of 2,000 acknowledged events
     /// never ran once threads ran out, and nothing said so).
     @Test func asyncInvocationsWaitInAQueueAndEveryAcceptedOneRuns() throws {
-        let folder = try Self.workspace()
-        let said = Said()
-        let (runner, port) = try Self.start(in: folder, stderr: said.pipe, arguments: ["start-lambda", "--port", "PORT"])
+        let folder = try RunnerProcess.workspace()
+        let said = RunnerProcess.Said()
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: said.pipe, arguments: ["start-lambda", "--port", "PORT"])
         defer { runner.terminate(); runner.waitUntilExit() }
         func threads() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/task").count) ?? 0 }
         let client = try RawConnection(port: port)
@@ -234,7 +116,7 @@ import Testing
         }
         #expect(statuses == [202: 2_000])
         // Four instances hold an event each until `go`; the other 1,996 wait in the queue.
-        #expect(Eventually.holds { Self.children(of: runner.processIdentifier).count == 4 })
+        #expect(Eventually.holds { RunnerProcess.children(of: runner.processIdentifier).count == 4 })
         let during = threads()
         try Data().write(to: folder.appendingPathComponent("go"))
         #expect(Eventually.holds { said.all.components(separatedBy: "REPORT RequestId").count - 1 == 2_000 },
@@ -245,9 +127,9 @@ import Testing
     /// A request the server refuses itself (here a body over its limit, 413) gets its access
     /// line like any other: it had none, so a developer saw a 413 nobody logged.
     @Test func aRequestTheServerRefusesGetsItsAccessLine() throws {
-        let folder = try Self.workspace()
-        let said = Said()
-        let (runner, port) = try Self.start(in: folder, stderr: said.pipe)
+        let folder = try RunnerProcess.workspace()
+        let said = RunnerProcess.Said()
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: said.pipe)
         defer { runner.terminate(); runner.waitUntilExit() }
         let client = try RawConnection(port: port)
         client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 99999999\r\n\r\n")
@@ -259,9 +141,9 @@ import Testing
     /// limit to the hard one), so idle clients leave descriptors for starting an instance. Under
     /// `ulimit -n 128`, 200 idle clients once took every descriptor, and a cold start failed.
     @Test func idleClientsLeaveDescriptorsForAColdStart() throws {
-        let folder = try Self.workspace()
+        let folder = try RunnerProcess.workspace()
         try TestRuntime.shell(#"ulimit -n 128 && exec "$(dirname "$0")/local-runner" "$@""#, to: folder.appendingPathComponent("limited"))
-        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice, executable: "limited")
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: FileHandle.nullDevice, executable: "limited")
         defer { runner.terminate(); runner.waitUntilExit() }
         let clients = try (0..<200).map { _ in try RawConnection(port: port) }
         // Those over the cap are closed at once; the last one was surely over it.
@@ -278,10 +160,10 @@ import Testing
     /// invocations it serves. 12,000 requests on four keep-alive connections after 2,000 to warm
     /// up; the runner once kept 185 bytes per invocation (2 MB more here).
     @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason))) func memoryStaysFlatOverThousandsOfInvocations() throws {
-        let folder = try Self.workspace()
-        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
+        let folder = try RunnerProcess.workspace()
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: FileHandle.nullDevice)
         defer { runner.terminate(); runner.waitUntilExit() }
-        func residentKiB() -> Int { Self.residentKiB(of: runner.processIdentifier) }
+        func residentKiB() -> Int { RunnerProcess.residentKiB(of: runner.processIdentifier) }
         func load(_ count: Int) -> Int {
             let answered = Locked(0)
             DispatchQueue.concurrentPerform(iterations: 4) { _ in
@@ -302,20 +184,13 @@ import Testing
         #expect(after - before < 1_024, "RSS grew from \(before) to \(after) KiB over 12,000 invocations")
     }
 
-    /// `VmRSS` of `pid`, in KiB.
-    static func residentKiB(of pid: Int32) -> Int {
-        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
-    }
-
     /// A function that fails at every start costs nothing that stays: 600 instances that
     /// reported an init error and exited leave the runner's descriptors where they were (give or
     /// take a passing thread's) and its memory within 1 MiB. (Each kept a descriptor on
     /// /proc/PID/status, and Foundation kept each Process: 2.5 KB apiece.)
     @Test func crashedInstancesLeaveNothingBehind() throws {
-        let folder = try Self.workspace()
-        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
+        let folder = try RunnerProcess.workspace()
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: FileHandle.nullDevice)
         defer { runner.terminate(); runner.waitUntilExit() }
         // Four callers at once, as many as the function's instances: the crashes overlap, as
         // they do under load (which found a finished instance's output reader taking the next
@@ -332,17 +207,17 @@ import Testing
             return answered.withLock { $0 }
         }
         func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(runner.processIdentifier)/fd").count) ?? 0 }
-        let quiet = { Eventually.holds { Self.children(of: runner.processIdentifier).isEmpty } }
+        let quiet = { Eventually.holds { RunnerProcess.children(of: runner.processIdentifier).isEmpty } }
         #expect(crashes(100) == 100)
         #expect(quiet(), "every crashed instance reaped")
-        let (memoryBefore, descriptorsBefore) = (Self.residentKiB(of: runner.processIdentifier), descriptors())
+        let (memoryBefore, descriptorsBefore) = (RunnerProcess.residentKiB(of: runner.processIdentifier), descriptors())
         #expect(crashes(600) == 600)
         #expect(quiet(), "every crashed instance reaped")
         // The last instances may still be closing, and Foundation runs each exit's handler on a
         // thread of its own whose run loop holds three descriptors until the thread ends: a
         // few, never one per crash.
         #expect(Eventually.holds { descriptors() <= descriptorsBefore + 9 }, "descriptors \(descriptorsBefore) -> \(descriptors()) over 600 crashed instances")
-        let memoryAfter = Self.residentKiB(of: runner.processIdentifier)
+        let memoryAfter = RunnerProcess.residentKiB(of: runner.processIdentifier)
         guard !Sanitizer.isActive else { return }  // Sanitizer.skipReason
         #expect(memoryAfter - memoryBefore < 1_024, "RSS \(memoryBefore) -> \(memoryAfter) KiB over 600 crashed instances")
     }
@@ -350,8 +225,8 @@ import Testing
     /// Memory taken by large requests is given back: after ten 5 MB bodies at once the runner
     /// returns to within 20 MB of where it was (about 2 MB; glibc's default kept 63 MB for good).
     @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason))) func givesBackTheMemoryOfLargeBodies() throws {
-        let folder = try Self.workspace()
-        let (runner, port) = try Self.start(in: folder, stderr: FileHandle.nullDevice)
+        let folder = try RunnerProcess.workspace()
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: FileHandle.nullDevice)
         defer { runner.terminate(); runner.waitUntilExit() }
         let body = String(repeating: "1", count: 5 * 1024 * 1024)
         let request = "POST /misconfigured HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body
@@ -369,11 +244,11 @@ import Testing
             group.wait()
             return answered.withLock { $0 }
         }
-        let before = Self.residentKiB(of: runner.processIdentifier)
+        let before = RunnerProcess.residentKiB(of: runner.processIdentifier)
         #expect(burst() == 10)
         #expect(burst() == 10)
         // Given back once the requests are over: kept memory would never come down.
-        #expect(Eventually.holds { Self.residentKiB(of: runner.processIdentifier) - before < 20 * 1024 },
-                "RSS \(before) -> \(Self.residentKiB(of: runner.processIdentifier)) KiB after 5 MB bodies")
+        #expect(Eventually.holds { RunnerProcess.residentKiB(of: runner.processIdentifier) - before < 20 * 1024 },
+                "RSS \(before) -> \(RunnerProcess.residentKiB(of: runner.processIdentifier)) KiB after 5 MB bodies")
     }
 }

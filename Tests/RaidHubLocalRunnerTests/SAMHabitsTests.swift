@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import Testing
 
@@ -9,7 +10,7 @@ import Testing
     /// A workspace whose `echo` function answers with the variables it was given, and says
     /// "echo answering" on its stdout first; `/guarded` is behind a Lambda authorizer.
     static func workspace() throws -> URL {
-        let folder = try RunnerProcessTests.workspace()
+        let folder = try RunnerProcess.workspace()
         try TestRuntime.write("""
             names = ["A", "B", "C", "SECRET", "STAGE", "AWS_REGION"]
             print("echo answering", flush=True)
@@ -124,13 +125,13 @@ import Testing
     func servesWithSAMsServerFlags(arguments: [String], connectTo host: String) throws {
         let folder = try Self.workspace()
         let stderr = Pipe()
-        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr, arguments: arguments, host: host)
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: stderr, arguments: arguments, host: host)
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(host: host, port: port)
         client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(client.readResponse()?.status == 200)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
         let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.contains("is ignored: it steers Docker, and local-runner runs no containers"))
     }
@@ -139,7 +140,7 @@ import Testing
     @Test func writesAnAccessLinePerRequestAndDebugLines() throws {
         let folder = try Self.workspace()
         let stderr = Pipe()
-        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr, arguments: ["start-api", "-p", "PORT", "--debug"])
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: stderr, arguments: ["start-api", "-p", "PORT", "--debug"])
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         for (request, status) in [("GET /nope", 404), ("GET /guarded", 401), ("GET /echo", 200)] {
@@ -149,7 +150,7 @@ import Testing
         client.send("OPTIONS /echo HTTP/1.1\r\nHost: t\r\nOrigin: http://localhost:5173\r\nAccess-Control-Request-Method: GET\r\n\r\n")
         #expect(client.readResponse()?.status == 204)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
         let lines = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").map(String.init)
         let access = lines.filter { $0.hasPrefix("access ") }
         #expect(access.count == 4, "\(lines)")
@@ -173,7 +174,7 @@ import Testing
         try Data("<h1>hi</h1>".utf8).write(to: web.appendingPathComponent("index.html"))
         try Data("body{}".utf8).write(to: web.appendingPathComponent("site.css"))
         try Data("secret".utf8).write(to: web.appendingPathComponent(".env"))
-        let (runner, port) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "-s", "web", "--disable-authorizer"])
+        let (runner, port) = try RunnerProcess.start(in: folder, arguments: ["start-api", "-p", "PORT", "-s", "web", "--disable-authorizer"])
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         func get(_ path: String) -> (status: Int, headers: [String: String], body: String)? {
@@ -187,7 +188,7 @@ import Testing
         for path in ["/.env", "/%2e%2e/template.yaml", "/../template.yaml", "/missing.js"] { #expect(get(path)?.status == 404, "\(path)") }
         #expect(get("/guarded")?.status == 200, "no authorizer, so no 401 for the missing header")
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
     }
 
     /// Where AWS could not serve, neither does the runner: a route whose authorizer API Gateway
@@ -207,7 +208,7 @@ import Testing
         func guarded(_ text: String) throws -> (status: Int?, body: String?, said: String) {
             try Data(text.utf8).write(to: template)
             let stderr = Pipe()
-            let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr)
+            let (runner, port) = try RunnerProcess.start(in: folder, stderr: stderr)
             defer { if runner.isRunning { runner.terminate() } }
             let client = try RawConnection(port: port)
             var answers: [(status: Int, headers: [String: String], body: String)?] = []
@@ -216,7 +217,7 @@ import Testing
                 answers.append(client.readResponse())
             }
             kill(runner.processIdentifier, SIGINT)
-            #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+            #expect(RunnerProcess.waitForExit(runner, seconds: 60))
             #expect(answers[0]?.status == answers[1]?.status)
             return (answers[1]?.status, answers[1]?.body, String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         }
@@ -266,13 +267,13 @@ import Testing
         let folder = try Self.workspace()
         let logFile = folder.appendingPathComponent("runtime.log")
         let stderr = Pipe()
-        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr, arguments: ["start-api", "-p", "PORT", "-l", logFile.path])
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: stderr, arguments: ["start-api", "-p", "PORT", "-l", logFile.path])
         defer { if runner.isRunning { runner.terminate() } }
         let client = try RawConnection(port: port)
         client.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(client.readResponse()?.status == 200)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
         let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let logged = try String(contentsOf: logFile, encoding: .utf8)
         #expect(logged.contains("START RequestId: ") && logged.contains("echo answering\n") && logged.contains("REPORT RequestId: "))
@@ -283,11 +284,11 @@ import Testing
     /// `--warm-containers EAGER`: an instance of every function before the first request.
     @Test func startsEveryFunctionAtBootWhenEager() throws {
         let folder = try Self.workspace()
-        let (runner, _) = try RunnerProcessTests.start(in: folder, arguments: ["start-api", "-p", "PORT", "--warm-containers", "EAGER"])
+        let (runner, _) = try RunnerProcess.start(in: folder, arguments: ["start-api", "-p", "PORT", "--warm-containers", "EAGER"])
         defer { if runner.isRunning { runner.terminate() } }
-        #expect(Eventually.holds { RunnerProcessTests.children(of: runner.processIdentifier).count == 2 }, "Echo and Gate, started with no request")
+        #expect(Eventually.holds { RunnerProcess.children(of: runner.processIdentifier).count == 2 }, "Echo and Gate, started with no request")
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
     }
 
     /// `-d PORT --debug-function`: the function runs under lldb-server and answers only once a
@@ -307,9 +308,9 @@ import Testing
                 Metadata: {DockerBuildTarget: authorize-admin}
             """
         try Data(template.utf8).write(to: folder.appendingPathComponent("template.yaml"))
-        let debugPort = try RunnerProcessTests.freePort(host: "127.0.0.1")
+        let debugPort = try RunnerProcess.freePort(host: "127.0.0.1")
         let stderr = Pipe()
-        let (runner, port) = try RunnerProcessTests.start(in: folder, stderr: stderr,
+        let (runner, port) = try RunnerProcess.start(in: folder, stderr: stderr,
                                                            arguments: ["start-api", "-p", "PORT", "-d", String(debugPort), "--debug-function", "Admin"])
         defer { if runner.isRunning { runner.terminate() } }
         // Started at once, before any request, so a debugger can attach first.
@@ -326,7 +327,7 @@ import Testing
         let answer = client.readResponse()
         #expect(answer?.status == 400, "authorize-admin's own answer to {}: \(String(describing: answer))")
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
         let said = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(said.contains("Admin runs under lldb-server, stopped until a debugger attaches to 127.0.0.1:\(debugPort)"))
     }

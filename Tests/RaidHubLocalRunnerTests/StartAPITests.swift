@@ -6,34 +6,19 @@ import RaidHubHTTPServer
 @testable import RaidHubLambdaEmulator
 import RaidHubLocalRunner
 @testable import RaidHubTemplate
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
 
 /// `start-api` over real sockets, with the real functions and the project's template.
 @Suite(.serialized) struct StartAPITests {
-    static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory) throws -> (HTTPServer, LambdaEmulator, String) {
-        let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
-        let runner = LambdaEmulator(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in })
-        final class Late: @unchecked Sendable { var emulator: APIGatewayEmulator? }
-        let late = Late()
-        // Deferred, as `local-runner start-api` serves it: the answer comes from the function's loop.
-        let server = HTTPServer(port: 0) { request, responder in late.emulator!.respond(to: request, whenCallerLeaves: responder.onClientGone) { responder.respond($0) } }
-        let port = try server.start()  // the emulator needs the bound port, known only now
-        late.emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1:\(port)")
-        return (server, runner, "http://127.0.0.1:\(port)")
-    }
-
-    static func projectTemplate() throws -> SAMTemplate {
-        try SAMTemplate.load(DevelopmentEnvironment.root.appendingPathComponent("template.yaml"))
-    }
-
     /// Every HTTP API sample event of the token functions, sent as the HTTP request it stands
     /// for, gets the status and body the function's expected answer holds; except the GET ones:
     /// the template routes only POST, so API Gateway answers those 404 before any function runs.
     @Test(arguments: ["authorize-user", "authorize-admin"])
     func answersEverySampleEventsHTTPEquivalent(function: String) throws {
-        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         for eventURL in try DevelopmentEnvironment.sampleEvents(of: function) {
             // A 2.0 event and a 1.0 event describe the same HTTP request; the template routes it
@@ -82,7 +67,7 @@ import Testing
               Environment: {Variables: {JWT_SECRET: x, ADMIN_ROUTE_PREFIXES: x}}
             Metadata: {DockerBuildArgs: {FUNCTION: authorizer}}
         """
-        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)))
+        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)))
         defer { server.stop(); runner.shutdown() }
         let events = try DevelopmentEnvironment.sampleEvents(of: "authorizer")
         func header(_ name: String) throws -> String {
@@ -120,7 +105,7 @@ import Testing
             Properties: {Events: {E: {Type: HttpApi, Properties: {Path: /init, Method: POST}}}}
             Metadata: {DockerBuildArgs: {FUNCTION: authorize-admin}}
         """
-        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)), executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)), executables: folder)
         defer { server.stop(); runner.shutdown() }
         let slow = try RunnerHTTPClient.send("GET", base + "/slow")
         #expect(slow.status == 504)
@@ -154,7 +139,7 @@ import Testing
             """ + route("AnyGreedy", "ANY", "/{proxy+}") + route("PetsGreedy", "GET", "/pets/{proxy+}")
             + route("DogId", "GET", "/pets/dog/{id}") + route("AnyDogOne", "ANY", "/pets/dog/1") + route("DogOne", "GET", "/pets/dog/1")
             + "    Metadata: {DockerBuildArgs: {FUNCTION: echo}}\n"
-        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)), executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)), executables: folder)
         defer { server.stop(); runner.shutdown() }
         for (method, path, chosen) in [
             ("GET", "/pets/dog/1", "GET /pets/dog/1"), ("POST", "/pets/dog/1", "ANY /pets/dog/1"),
@@ -167,7 +152,7 @@ import Testing
     }
 
     @Test func servesParallelRequests() async throws {
-        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let body = Data(#"{"bungieMembershipId":"1","destinyMembershipIds":[],"clientSecret":"wrong"}"#.utf8)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -202,7 +187,7 @@ import Testing
               Environment: {Variables: {JWT_SECRET: x}}
             Metadata: {DockerBuildArgs: {FUNCTION: authorizer}}
         """
-        let lines = InstancePoolTests.Lines()
+        let lines = LambdaLogLines()
         let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
         let time = Timekeeper.manual()
         let runner = LambdaEmulator(template: try SAMTemplate(YAMLReader.read(text)), environmentFile: envFile,
@@ -247,7 +232,7 @@ import Testing
                     Internal: {Type: HttpApi, Properties: {ApiId: !Ref Internal, Path: /internal, Method: GET}}
                 Metadata: {DockerBuildArgs: {FUNCTION: echo}}
             """))
-        let (server, runner, base) = try Self.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let ask = ["Origin": "https://example.com", "Access-Control-Request-Method": "GET"]
         let publicPreflight = try RunnerHTTPClient.send("OPTIONS", base + "/public", headers: ask)
@@ -263,7 +248,7 @@ import Testing
     /// A browser's preflight is answered by the gateway from the template's CorsConfiguration,
     /// and answers to an allowed origin carry Access-Control-Allow-Origin.
     @Test func answersPreflightsAndAddsCORSHeadersFromTheTemplate() throws {
-        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let preflight = try RunnerHTTPClient.send("OPTIONS", base + "/authorize/user", headers: [
             "Origin": "https://raidhub.io", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
@@ -294,7 +279,7 @@ import Testing
             body = json.dumps(headers).encode()
             """)
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Echo:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: echo}}\n"))
-        let (server, runner, functions) = try LambdaInvokeAPITests.serve(template, executables: folder)
+        let (server, runner, functions) = try RunnerServers.invokeAPI(template, executables: folder)
         let base = functions + "/Echo/invocations"
         defer { server.stop(); runner.shutdown() }
         let trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
@@ -351,7 +336,7 @@ import Testing
             Type: AWS::Serverless::Function
             Metadata: {DockerBuildTarget: authorizer}
         """
-        let (server, runner, base) = try Self.serve(try SAMTemplate(YAMLReader.read(text)))
+        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)))
         defer { server.stop(); runner.shutdown() }
         #expect(try RunnerHTTPClient.send("GET", base + "/me").status == 401, "no token: the identity source is missing")
         #expect(try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": "Bearer \(try Self.token("http-v2-deny-forged"))"]).status == 403)
@@ -365,7 +350,7 @@ import Testing
     }
 
     @Test func servesTheProtectedAndOptionalRoutesOfTheProjectTemplate() throws {
-        let (server, runner, base) = try Self.serve(try Self.projectTemplate())
+        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let token = Self.token
         let user = try token("http-v2-allow-user")
@@ -420,7 +405,7 @@ import Testing
         """
         let template = try SAMTemplate(YAMLReader.read(text))
         #expect(template.routes.first?.authorizer?.identitySources == [.header("Authorization"), .header("X-Tenant"), .queryString("v"), .context("routeKey")])
-        let (server, runner, base) = try Self.serve(template)
+        let (server, runner, base) = try RunnerServers.startAPI(template)
         defer { server.stop(); runner.shutdown() }
         let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json")
         let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
@@ -449,7 +434,7 @@ import Testing
         defer { fake.stop() }
         var envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
         envFile.perFunction["AuthorizeBungieFunction"] = ["BUNGIE_BASE_URL": "http://127.0.0.1:\(fakePort)"]
-        let runner = LambdaEmulator(template: try Self.projectTemplate(), environmentFile: envFile, executablesDirectory: FunctionExecutable.directory, log: LambdaLog { _ in })
+        let runner = LambdaEmulator(template: try RunnerServers.projectTemplate(), environmentFile: envFile, executablesDirectory: FunctionExecutable.directory, log: LambdaLog { _ in })
         let emulator = APIGatewayEmulator(runner: runner, host: "127.0.0.1")
         let server = HTTPServer(port: 0) { emulator.respond(to: $0) }
         let base = "http://127.0.0.1:\(try server.start())"

@@ -1,4 +1,5 @@
 import Foundation
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import Testing
 
@@ -79,7 +80,7 @@ import Testing
         let stderr = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString).log")
         #expect(FileManager.default.createFile(atPath: stderr.path, contents: nil))
         let log = try FileHandle(forWritingTo: stderr)
-        let (runner, port) = try RunnerProcessTests.start(in: root, stderr: log, arguments: ["start-api", "-p", "PORT", "--watch"])
+        let (runner, port) = try RunnerProcess.start(in: root, stderr: log, arguments: ["start-api", "-p", "PORT", "--watch"])
         defer { if runner.isRunning { runner.terminate() } }
         func hello() -> String? {
             guard let client = try? RawConnection(port: port) else { return nil }
@@ -105,6 +106,6 @@ import Testing
         #expect(hello() == "two")
         #expect(runner.isRunning)
         kill(runner.processIdentifier, SIGINT)
-        #expect(RunnerProcessTests.waitForExit(runner, seconds: 60))
+        #expect(RunnerProcess.waitForExit(runner, seconds: 60))
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 /// Python runtimes written for a test: the Runtime API loop (`/next`, then `/response`) with the
 /// test's own lines for each event. They see `answer` (the `/next` response), `event` (its body)
 /// and `request_id`, and leave the payload to post in `body` (`{"statusCode":200}` by default).
-enum TestRuntime {
+package enum TestRuntime {
     /// The runtime's source, `handling` run for each event.
-    static func source(_ handling: String, beforeLoop: String = "") -> String {
+    package static func source(_ handling: String, beforeLoop: String = "") -> String {
         let indented = handling.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n")
         return """
             #!/usr/bin/env python3
@@ -29,14 +29,14 @@ enum TestRuntime {
 
     /// Python that waits until a file exists at `url`: a runtime's init or handler held until
     /// the test says, so it controls the order of events without timing them.
-    static func waitForFile(_ url: URL) -> String {
+    package static func waitForFile(_ url: URL) -> String {
         "while not os.path.exists(\"\(url.path)\"):\n    time.sleep(0.005)"
     }
 
     /// A new folder holding `name`, a runtime that says `took N` for its Nth event and answers it
     /// `{"statusCode":200}` only once the test opens its gate (`open(N, in:)`): the test knows
     /// what the function has, and says when it answers.
-    static func gated(_ name: String) throws -> URL {
+    package static func gated(_ name: String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try write("""
@@ -49,20 +49,20 @@ enum TestRuntime {
     }
 
     /// Lets a gated runtime answer its `event`th event.
-    static func open(_ event: Int, in folder: URL) throws {
+    package static func open(_ event: Int, in folder: URL) throws {
         try Data().write(to: folder.appendingPathComponent("go-\(event)"))
     }
 
     /// Writes the runtime as an executable at `url`; returns `url`.
     @discardableResult
-    static func write(_ handling: String, beforeLoop: String = "", to url: URL) throws -> URL {
+    package static func write(_ handling: String, beforeLoop: String = "", to url: URL) throws -> URL {
         try executable(source(handling, beforeLoop: beforeLoop), at: url)
     }
 
     /// A `/bin/sh` script running `body`, as an executable at `url` (a function that is not a
     /// runtime at all: one that exits, or sleeps); returns `url`.
     @discardableResult
-    static func shell(_ body: String, to url: URL) throws -> URL {
+    package static func shell(_ body: String, to url: URL) throws -> URL {
         try executable("#!/bin/sh\n\(body)\n", at: url)
     }
 
@@ -73,7 +73,7 @@ enum TestRuntime {
     }
 
     /// A new folder holding the runtime as the executable `name` (what a template names).
-    static func folder(_ name: String, handling: String) throws -> URL {
+    package static func folder(_ name: String, handling: String) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try write(handling, to: folder.appendingPathComponent(name))
@@ -81,7 +81,7 @@ enum TestRuntime {
     }
 
     /// A runtime in the temporary folder that answers each event after `seconds`.
-    static func sleeping(seconds: Double) throws -> URL {
+    package static func sleeping(seconds: Double) throws -> URL {
         try write("time.sleep(\(seconds))", to: FileManager.default.temporaryDirectory.appendingPathComponent("sleeping-\(UUID().uuidString)"))
     }
 }

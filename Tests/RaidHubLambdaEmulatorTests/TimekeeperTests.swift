@@ -1,7 +1,6 @@
 import Foundation
 @testable import RaidHubEmulation
 import RaidHubHTTPServer
-@testable import RaidHubLocalRunner
 import Testing
 
 /// The timekeeper behind every invocation's Timeout and integration deadline.

@@ -1,23 +1,10 @@
 import Foundation
 @testable import RaidHubLambdaEmulator
-@testable import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
 
 /// Who holds a loopback connection's client end, read from /proc as the Runtime API reads it.
 @Suite struct LoopbackConnectionOwnerTests {
-    /// A process's environment, from /proc (how a test finds an instance's Runtime API).
-    static func environment(of pid: Int32) -> [String: String]? {
-        guard let bytes = LoopbackConnectionOwner.readWhole("/proc/\(pid)/environ") else { return nil }
-        var environment: [String: String] = [:]
-        for entry in bytes.split(separator: 0) {
-            let text = String(decoding: entry, as: UTF8.self)
-            guard let equals = text.firstIndex(of: "=") else { continue }
-            environment[String(text[..<equals])] = String(text[text.index(after: equals)...])
-        }
-        return environment
-    }
-
     /// A connection this process made is within its own tree and outside a child's (a process
     /// that does not hold it); a port nothing uses is outside any tree.
     @Test func findsTheProcessHoldingAConnection() throws {

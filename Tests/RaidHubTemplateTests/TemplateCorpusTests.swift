@@ -1,5 +1,4 @@
 import Foundation
-import RaidHubLocalRunner
 @testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML

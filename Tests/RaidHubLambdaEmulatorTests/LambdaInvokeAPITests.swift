@@ -2,27 +2,16 @@ import Foundation
 @testable import RaidHubEmulation
 import RaidHubHTTPServer
 @testable import RaidHubLambdaEmulator
-import RaidHubLocalRunner
 @testable import RaidHubTemplate
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import RaidHubYAML
 import Testing
 
 /// `start-lambda`: the Lambda Invoke API over real sockets, answered as Lambda answers SDKs.
 @Suite(.serialized) struct LambdaInvokeAPITests {
-    /// An Invoke API server over `template`'s functions in `executables`; its functions' URL prefix.
-    static func serve(_ template: SAMTemplate, executables: URL = FunctionExecutable.directory,
-                      time: Timekeeper = Timekeeper()) throws -> (HTTPServer, LambdaEmulator, String) {
-        let envFile = try EnvironmentFile.load(DevelopmentEnvironment.root.appendingPathComponent("local-runner/env.json"))
-        let runner = LambdaEmulator(template: template, environmentFile: envFile, executablesDirectory: executables, log: LambdaLog { _ in },
-                                 timekeeper: time)
-        let emulator = LambdaInvokeEmulator(runner: runner)
-        let server = HTTPServer(port: 0, limits: LambdaInvokeEmulator.serverLimits) { emulator.respond(to: $0) }
-        return (server, runner, "http://127.0.0.1:\(try server.start())/2015-03-31/functions")
-    }
-
     @Test func servesTheLambdaInvokeAPI() throws {
-        let (server, runner, base) = try Self.serve(try StartAPITests.projectTemplate())
+        let (server, runner, base) = try RunnerServers.invokeAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let event = try Data(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json"))
         let allowed = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", body: event)
@@ -51,7 +40,7 @@ import Testing
     /// `LogType: Tail` returns the invocation's log, START to REPORT with the function's own
     /// lines, base64-encoded in `X-Amz-Log-Result`, at most its last 4 KB.
     @Test func returnsTheLogTailWhenAsked() throws {
-        let (server, runner, base) = try Self.serve(try StartAPITests.projectTemplate())
+        let (server, runner, base) = try RunnerServers.invokeAPI(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let event = try Data(contentsOf: DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json"))
         let plain = try RunnerHTTPClient.send("POST", base + "/AuthorizerFunction/invocations", body: event)
@@ -71,7 +60,7 @@ import Testing
     @Test func keepsOnlyTheLastFourKilobytesOfALongLog() throws {
         let folder = try TestRuntime.folder("chatty", handling: "print('x' * 10000, flush=True)")
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Chatty:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: chatty}}\n"))
-        let (server, runner, base) = try Self.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.invokeAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let answer = try RunnerHTTPClient.send("POST", base + "/Chatty/invocations", headers: ["X-Amz-Log-Type": "Tail"], body: Data("{}".utf8))
         let log = try #require(answer.headers["x-amz-log-result"].flatMap { Data(base64Encoded: $0) })
@@ -86,7 +75,7 @@ import Testing
     @Test func anInstancesOutputReaderEndsWithIt() throws {
         let folder = try TestRuntime.folder("crasher", handling: "print('dying', flush=True)\nraise SystemExit(3)")
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Crasher:\n    Type: AWS::Serverless::Function\n    Metadata: {DockerBuildArgs: {FUNCTION: crasher}}\n"))
-        let (server, runner, base) = try Self.serve(template, executables: folder)
+        let (server, runner, base) = try RunnerServers.invokeAPI(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         // The output readers by name: other tests run threads of their own in this process.
         func threads() throws -> Int {
@@ -110,7 +99,7 @@ import Testing
     @Test func aSevenMegabyteResponseEndsAtOnceAsResponseSizeTooLarge() throws {
         let folder = try TestRuntime.folder("large", handling: #"body = b'x' * 7_000_000 if event == b'"large"' else b'{}'"#)
         let template = try SAMTemplate(YAMLReader.read("Resources:\n  Large:\n    Type: AWS::Serverless::Function\n    Properties: {Timeout: 10}\n    Metadata: {DockerBuildArgs: {FUNCTION: large}}\n"))
-        let (server, runner, base) = try Self.serve(template, executables: folder, time: .manual())
+        let (server, runner, base) = try RunnerServers.invokeAPI(template, executables: folder, time: .manual())
         defer { server.stop(); runner.shutdown() }
         #expect(try RunnerHTTPClient.send("POST", base + "/Large/invocations", body: Data("{}".utf8)).body == "{}", "warm")
         let answer = try RunnerHTTPClient.send("POST", base + "/Large/invocations", body: Data(#""large""#.utf8))

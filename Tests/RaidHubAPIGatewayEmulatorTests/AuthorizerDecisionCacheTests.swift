@@ -1,7 +1,6 @@
 import Foundation
 @testable import RaidHubAPIGatewayEmulator
 @testable import RaidHubEmulation
-@testable import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
 

@@ -2,7 +2,6 @@ import Foundation
 import RaidHubBungie
 import RaidHubFunctions
 @testable import RaidHubLambdaEmulator
-import RaidHubLocalRunner
 @testable import RaidHubTemplate
 import RaidHubTestSupport
 import RaidHubYAML

@@ -1,6 +1,5 @@
 import Foundation
 @testable import RaidHubLambdaEmulator
-@testable import RaidHubLocalRunner
 import RaidHubTestSupport
 import Testing
 

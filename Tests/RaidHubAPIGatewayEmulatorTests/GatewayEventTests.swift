@@ -2,7 +2,6 @@ import Foundation
 @testable import RaidHubAPIGatewayEmulator
 @testable import RaidHubEmulation
 import RaidHubHTTP
-@testable import RaidHubLocalRunner
 @testable import RaidHubTemplate
 import Testing
 

@@ -3,26 +3,13 @@ import RaidHubChildProcess
 @testable import RaidHubEmulation
 import RaidHubHTTPServer
 @testable import RaidHubLambdaEmulator
-import RaidHubLocalRunner
+import RaidHubRunnerTestSupport
 import RaidHubTestSupport
 import Testing
 
 /// The warm instances of one function, on a time the tests move (`Timekeeper.manual()`): a
 /// Timeout or an init budget passes when a test says so, never because the machine is busy.
 @Suite struct InstancePoolTests {
-    final class Lines: @unchecked Sendable {
-        private let lock = NSLock()
-        private var lines: [String] = []
-        var all: [String] { lock.withLock { lines } }
-        var log: LambdaLog { LambdaLog { line in self.lock.withLock { self.lines.append(line) } } }
-        func count(_ prefix: String) -> Int { all.filter { $0.hasPrefix(prefix) }.count }
-        func countContaining(_ text: String) -> Int { all.filter { $0.contains(text) }.count }
-        /// Waits until `text` has been written `count` times (a function says it took an event).
-        func waitFor(_ text: String, count: Int = 1) {
-            #expect(Eventually.holds { countContaining(text) >= count }, "'\(text)' written \(countContaining(text)) times, not \(count)")
-        }
-    }
-
     /// One call to a pool that does not block the test: its result comes when the invocation ends.
     final class Call: @unchecked Sendable {
         private let lock = NSLock()
@@ -48,7 +35,7 @@ import Testing
     }
 
     /// A pool on manual time.
-    static func pool(_ definition: FunctionDefinition, _ lines: Lines = Lines(), time: Timekeeper = .manual()) -> InstancePool {
+    static func pool(_ definition: FunctionDefinition, _ lines: LambdaLogLines = LambdaLogLines(), time: Timekeeper = .manual()) -> InstancePool {
         InstancePool(definition: definition, log: lines.log, timekeeper: time)
     }
 
@@ -73,7 +60,7 @@ import Testing
     @Test func aFlushAfterTheOutputEndedReadsNoDescriptorThatReusedItsNumber() throws {
         // Other tests open descriptors meanwhile and may take the freed number first: a few tries.
         for _ in 0..<50 {
-            let lines = Lines()
+            let lines = LambdaLogLines()
             let output = try FunctionOutput(log: lines.log)
             let number = output.readEnd
             output.started()  // no process holds the write end: the output ends at once
@@ -116,7 +103,7 @@ import Testing
     }
 
     @Test func runsTheRealFunctionAndKeepsItWarm() throws {
-        let lines = Lines()
+        let lines = LambdaLogLines()
         let pool = Self.pool(try Self.function("authorize-user"), lines)
         defer { pool.shutdown() }
         for _ in 0..<3 {
@@ -145,7 +132,7 @@ import Testing
         let runtime = try TestRuntime.write(#"body = answer.getheader("Lambda-Runtime-Deadline-Ms").encode()"#,
                                             beforeLoop: TestRuntime.waitForFile(folder.appendingPathComponent("init-done")),
                                             to: folder.appendingPathComponent("slow-init"))
-        let lines = Lines(), time = Timekeeper.manual()
+        let lines = LambdaLogLines(), time = Timekeeper.manual()
         let pool = Self.pool(FunctionDefinition(logicalId: "SlowInit", executable: runtime, environment: [:], timeoutSeconds: 3), lines, time: time)
         defer { pool.shutdown() }
         let started = time.wallMilliseconds
@@ -190,7 +177,7 @@ import Testing
     }
 
     @Test func servesParallelCallsWithAtMostTheLimitOfInstances() async throws {
-        let lines = Lines()
+        let lines = LambdaLogLines()
         let pool = Self.pool(try Self.function("authorizer", instances: 2), lines)
         defer { pool.shutdown() }
         let event = try sampleEvent("authorizer", "http-v2-allow-user")
@@ -210,7 +197,7 @@ import Testing
     /// A runtime that takes its event and never answers: the Timeout (from the moment it had
     /// the event) kills it, and the next invocation gets a fresh instance.
     @Test func killsATimedOutInstanceAndStartsAFreshOne() throws {
-        let lines = Lines(), time = Timekeeper.manual()
+        let lines = LambdaLogLines(), time = Timekeeper.manual()
         let pool = Self.pool(FunctionDefinition(logicalId: "Sleeper", executable: try Self.hangingRuntime(), environment: [:], timeoutSeconds: 1), lines, time: time)
         defer { pool.shutdown() }
         for round in 1...2 {
@@ -269,7 +256,7 @@ import Testing
             if event == b"exit":
                 os._exit(7)
             """, to: FileManager.default.temporaryDirectory.appendingPathComponent("warm-\(UUID().uuidString)"))
-        let lines = Lines(), time = Timekeeper.manual()
+        let lines = LambdaLogLines(), time = Timekeeper.manual()
         let pool = Self.pool(FunctionDefinition(logicalId: "Warm", executable: script, environment: [:], timeoutSeconds: 1, maximumInstances: 1), lines, time: time)
         defer { pool.shutdown() }
         let ok = InvocationResult.response(Array(#"{"statusCode":200}"#.utf8))
@@ -333,7 +320,7 @@ import Testing
     @Test func answersACallWhoseInstanceCannotStart() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-executable-\(UUID().uuidString)")
         try Data("#!/bin/sh\n".utf8).write(to: file)  // no execute permission
-        let lines = Lines()
+        let lines = LambdaLogLines()
         let pool = Self.pool(FunctionDefinition(logicalId: "Broken", executable: file, environment: [:], maximumInstances: 1), lines)
         defer { pool.shutdown() }
         for _ in 0..<2 {
@@ -344,7 +331,7 @@ import Testing
 
     /// After shutdown a call is answered at once, as a crash, without starting anything.
     @Test func refusesCallsAfterShutdown() throws {
-        let lines = Lines()
+        let lines = LambdaLogLines()
         let pool = Self.pool(try Self.function("authorize-user"), lines)
         pool.shutdown()
         guard case .crashed(-1, _) = pool.invoke(try sampleEvent("authorize-user", "http-v2-success")) else {
@@ -377,7 +364,7 @@ import Testing
     }
 
     @Test func picksUpARebuiltExecutable() throws {
-        let lines = Lines(), time = Timekeeper.manual()
+        let lines = LambdaLogLines(), time = Timekeeper.manual()
         let client = DevelopmentEnvironment.root.appendingPathComponent("Benchmarks/reference_runtime_client.py")
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("client-\(UUID().uuidString).py")
         try FileManager.default.copyItem(at: client, to: copy)
@@ -394,7 +381,7 @@ import Testing
     /// Many instances timing out together each answer as a timeout: the kill must not be
     /// recorded as a crash first.
     @Test func manyConcurrentTimeoutsAllEndAsTimeouts() throws {
-        let lines = Lines(), time = Timekeeper.manual()
+        let lines = LambdaLogLines(), time = Timekeeper.manual()
         let pool = Self.pool(FunctionDefinition(logicalId: "Stuck", executable: try Self.hangingRuntime(), environment: [:], timeoutSeconds: 1,
                                                 maximumInstances: 32), lines, time: time)
         defer { pool.shutdown() }

@@ -1,4 +1,3 @@
-import RaidHubLocalRunner
 @testable import RaidHubTemplate
 import RaidHubYAML
 import Testing

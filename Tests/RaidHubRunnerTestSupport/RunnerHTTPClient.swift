@@ -4,14 +4,14 @@ import FoundationNetworking
 #endif
 
 /// Sends one request to a local server and waits for the answer (tests only).
-enum RunnerHTTPClient {
-    struct Answer {
-        let status: Int
-        let headers: [String: String]
-        let body: String
+package enum RunnerHTTPClient {
+    package struct Answer {
+        package let status: Int
+        package let headers: [String: String]
+        package let body: String
     }
 
-    static func send(_ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil) throws -> Answer {
+    package static func send(_ method: String, _ url: String, headers: [String: String] = [:], body: Data? = nil) throws -> Answer {
         var request = URLRequest(url: URL(string: url)!, timeoutInterval: 120)
         request.httpMethod = method
         request.httpBody = body
