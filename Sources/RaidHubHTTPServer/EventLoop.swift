@@ -29,6 +29,12 @@ final class EventLoop: @unchecked Sendable {
         var requestStarted: ContinuousClock.Instant?
         var bodyStarted: ContinuousClock.Instant?
         var writeStarted = ContinuousClock.now
+        /// Who the client is, asked of the kernel once per connection rather than per request
+        /// (a `getpeername` per request was a tenth of the runner's system calls).
+        private(set) lazy var client: HTTPResponder.Connection = {
+            let peer = SocketAddress.peer(of: descriptor)
+            return HTTPResponder.Connection(number: generation, clientAddress: peer.address, clientPort: peer.port)
+        }()
 
         init(descriptor: Int32, generation: UInt64, limits: HTTPServer.Limits) {
             self.descriptor = descriptor
@@ -76,7 +82,8 @@ final class EventLoop: @unchecked Sendable {
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while true {
-            let count = epoll_wait(epoll, &events, Int32(events.count), 100)
+            // Answers given on this thread since the last pass wrote no wake-up: take them now.
+            let count = epoll_wait(epoll, &events, Int32(events.count), server.hasCompletions() ? 0 : 100)
             if count < 0, errno != EINTR { break }
             for index in 0..<max(0, Int(count)) {
                 let descriptor = events[index].data.fd
@@ -223,7 +230,7 @@ final class EventLoop: @unchecked Sendable {
         // Still watched for input, which is how a hang-up shows: a request's interest changes
         // only if the client pipelines another (two epoll_ctl calls per request otherwise).
         connection.phase = .handling
-        connection.responder = server.dispatch(request, descriptor: connection.descriptor, generation: connection.generation)
+        connection.responder = server.dispatch(request, descriptor: connection.descriptor, client: connection.client)
     }
 
     private func respond(_ connection: Connection, with response: HTTPResponse) {
@@ -242,9 +249,7 @@ final class EventLoop: @unchecked Sendable {
     private func refuse(_ connection: Connection, _ response: HTTPResponse) {
         let line = connection.parser.pendingRequestLine
         if let onRefusal = server.onRefusal {
-            let peer = SocketAddress.peer(of: connection.descriptor)
-            onRefusal(HTTPServer.Refusal(status: response.status, method: line?.method, target: line?.target,
-                                         connection: HTTPResponder.Connection(number: connection.generation, clientAddress: peer.address, clientPort: peer.port)))
+            onRefusal(HTTPServer.Refusal(status: response.status, method: line?.method, target: line?.target, connection: connection.client))
         }
         answerAndClose(connection, response)
     }

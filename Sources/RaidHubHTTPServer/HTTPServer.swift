@@ -102,6 +102,10 @@ public final class HTTPServer: @unchecked Sendable {
         var stopRequested: ContinuousClock.Instant?
         var wake: Int32 = -1
         var running = false
+        /// The loop's own thread: an answer given on it needs no wake-up, the loop takes it
+        /// before it next waits (for a Runtime API, every `/response`'s 202 and every `/next`
+        /// given a queued event: an eventfd write, an epoll return and a read saved each).
+        var loopThread: pthread_t = 0
     }
 
     /// A server answering with a blocking `handler` on `host:port` (port 0 picks a free one);
@@ -163,6 +167,7 @@ public final class HTTPServer: @unchecked Sendable {
         let name = if case .deferred = work { "http-deferred" } else { "http-loop" }
         let thread = Thread { [self] in
             clinux_name_this_thread(name)  // for /proc, perf and debuggers
+            control.withLock { $0.loopThread = pthread_self() }
             loop.run()
             workers.stop()
             stopped.signal()
@@ -195,7 +200,8 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: - For the loop
 
     /// Runs the handler for a request the loop has read.
-    func dispatch(_ request: HTTPRequest, descriptor: Int32, generation: UInt64) -> HTTPResponder? {
+    func dispatch(_ request: HTTPRequest, descriptor: Int32, client: HTTPResponder.Connection) -> HTTPResponder? {
+        let generation = client.number
         switch work {
         case .blocking(let handler):
             workers.submit { [self] in
@@ -203,9 +209,7 @@ public final class HTTPServer: @unchecked Sendable {
             }
             return nil
         case .deferred(let handler):
-            let peer = SocketAddress.peer(of: descriptor)
-            let connection = HTTPResponder.Connection(number: generation, clientAddress: peer.address, clientPort: peer.port)
-            let responder = HTTPResponder(connection: connection) { [self] response, responder in
+            let responder = HTTPResponder(connection: client) { [self] response, responder in
                 complete(Completion(descriptor: descriptor, generation: generation, response: response, responder: responder))
             }
             handler(request, responder)
@@ -218,8 +222,14 @@ public final class HTTPServer: @unchecked Sendable {
             control.completions.append(completion)
             // Written under the lock, so never to a descriptor the loop has closed (and the
             // process perhaps reused): a non-blocking eventfd write, no wait.
-            if control.wake >= 0 { Self.wake(control.wake) }
+            if control.wake >= 0, pthread_equal(control.loopThread, pthread_self()) == 0 { Self.wake(control.wake) }
         }
+    }
+
+    /// Whether answers wait for the loop (given on its own thread, which wrote no wake-up):
+    /// then it must not sleep in `epoll_wait`.
+    func hasCompletions() -> Bool {
+        control.withLock { !$0.completions.isEmpty }
     }
 
     /// The loop is over: no one may wake it, its eventfd about to close.

@@ -29,6 +29,27 @@ import Testing
         #expect(connection.isClosedByServer())
     }
 
+    /// A deferred handler that answers at once answers on the loop's own thread, which writes
+    /// itself no wake-up: the loop must take the answer before it sleeps again. 100 answers in
+    /// turn, then 150 pipelined (each dispatched while the last is answered: a loop that slept
+    /// its 100 ms poll before each would take 15 s).
+    @Test func answersGivenOnTheLoopsOwnThreadGoOutAtOnce() throws {
+        let server = HTTPServer(port: 0) { request, responder in responder.respond(HTTPResponse(status: 200, body: Array(request.path.utf8))) }
+        let port = try server.start()
+        defer { server.stop() }
+        let connection = try RawConnection(port: port)
+        let started = ContinuousClock.now
+        for index in 0..<100 {
+            connection.send("GET /\(index) HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(connection.readResponse()?.body == "/\(index)")
+        }
+        connection.send((0..<150).map { "GET /p\($0) HTTP/1.1\r\nHost: t\r\n\($0 == 149 ? "Connection: close\r\n" : "")\r\n" }.joined())
+        let pipelined = String(decoding: connection.readAll(), as: UTF8.self)
+        let bodies = pipelined.components(separatedBy: "\r\n\r\n").dropFirst().map { String($0.prefix { $0 != "H" }) }  // each up to the next "HTTP/1.1"
+        #expect(bodies == (0..<150).map { "/p\($0)" })
+        #expect(ContinuousClock.now - started < .seconds(7.5))
+    }
+
     @Test func answersMalformedRequestsWith400AndCloses() throws {
         let (server, port) = try Self.echoServer()
         defer { server.stop() }
