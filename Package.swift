@@ -105,18 +105,19 @@ let package = Package(
             dependencies: ["RaidHubBungie", "RaidHubHTTP", "RaidHubHTTPServer", "RaidHubLambdaTesting", "RaidHubFunctions", "RaidHubAuth", "RaidHubJWT", "RaidHubTime", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubHTTPTests", dependencies: ["RaidHubHTTP", "RaidHubHTTPServer", "RaidHubTestSupport"]),
         .testTarget(name: "RaidHubYAMLTests", dependencies: ["RaidHubYAML", "RaidHubTestSupport"]),
-        // What the runner's suites share: runtimes written for a test, an HTTP client, the
-        // emulators served on loopback, the runner started as a process.
+        // What the runner's suites share: runtimes written for a test, an HTTP client, the Lambda
+        // emulator and its Invoke API on loopback, the runner started as a process. It imports
+        // Testing (to wait with #expect): build release products by --product.
         .target(
             name: "RaidHubRunnerTestSupport",
-            dependencies: ["RaidHubLocalRunner", "RaidHubAPIGatewayEmulator", "RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubHTTPServer", "RaidHubTestSupport"],
+            dependencies: ["RaidHubLambdaEmulator", "RaidHubTemplate", "RaidHubEmulation", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubTestSupport"],
             path: "Tests/RaidHubRunnerTestSupport"),
         .testTarget(
             name: "RaidHubTemplateTests",
-            dependencies: ["RaidHubTemplate", "RaidHubLambdaEmulator", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport", "RaidHubRunnerTestSupport"]),
+            dependencies: ["RaidHubTemplate", "RaidHubLambdaEmulator", "RaidHubYAML", "RaidHubFunctions", "RaidHubBungie", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubAPIGatewayEmulatorTests",
-            dependencies: ["RaidHubAPIGatewayEmulator", "RaidHubEmulation", "RaidHubTemplate", "RaidHubHTTP", "RaidHubJSON", "RaidHubYAML", "RaidHubTestSupport", "RaidHubRunnerTestSupport"]),
+            dependencies: ["RaidHubAPIGatewayEmulator", "RaidHubEmulation", "RaidHubTemplate", "RaidHubHTTP", "RaidHubJSON", "RaidHubYAML", "RaidHubTestSupport"]),
         .testTarget(
             name: "RaidHubLambdaEmulatorTests",
             dependencies: ["RaidHubLambdaEmulator", "RaidHubEmulation", "RaidHubTemplate", "RaidHubChildProcess", "RaidHubHTTPServer", "RaidHubYAML", "RaidHubTestSupport", "RaidHubRunnerTestSupport",

@@ -8,7 +8,8 @@
   side by side, then the command line;
 - the API Gateway room reaches no socket module (RaidHubHTTPServer, CLinuxEvents), directly or
   through another module;
-- no module, test targets included, is over 2,000 lines;
+- no module, test targets included, is over 2,000 lines; the API Gateway suite reaches no socket
+  module either, and the runner's shared test support neither the gateway nor the command line;
 - every target imports only package modules it declares as dependencies (SwiftPM builds an
   undeclared one whenever another target happened to need it first).
 
@@ -63,6 +64,14 @@ for room in ROOMS:
 reached = closure("RaidHubAPIGatewayEmulator") & SOCKETS
 if reached:
     problems.append(f"RaidHubAPIGatewayEmulator reaches the socket modules {', '.join(sorted(reached))}")
+# The suites keep the rooms too: the gateway's without sockets, the shared runner test support
+# beneath the gateway and the command line (so the Lambda suites build without them).
+reached = closure("RaidHubAPIGatewayEmulatorTests") & SOCKETS
+if reached:
+    problems.append(f"RaidHubAPIGatewayEmulatorTests reaches the socket modules {', '.join(sorted(reached))}")
+above = closure("RaidHubRunnerTestSupport") & {"RaidHubAPIGatewayEmulator", "RaidHubLocalRunner"}
+if above:
+    problems.append(f"RaidHubRunnerTestSupport depends on {', '.join(sorted(above))}, which the Lambda suites must not need")
 for name in FUNCTION_SIDE:
     runner = closure(name) & (set(ROOMS) | {"RaidHubHTTPServer", "CLinuxEvents", "CLinuxSpawn", "CLinuxThreads", "RaidHubYAML"})
     if runner:

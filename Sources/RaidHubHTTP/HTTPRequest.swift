@@ -4,7 +4,8 @@ public struct HTTPRequest: Sendable, Equatable {
     public var method: String
     /// The request target: path and query.
     public var target: String
-    /// Header fields in the order received; names as sent.
+    /// Header fields in the order received; names as sent. Repeated Content-Length fields (which
+    /// must agree) are one, the first.
     public var headers: [HTTPField]
     /// The body, de-chunked.
     public var body: [UInt8]

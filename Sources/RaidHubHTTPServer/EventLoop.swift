@@ -230,7 +230,7 @@ final class EventLoop: @unchecked Sendable {
         // Still watched for input, which is how a hang-up shows: a request's interest changes
         // only if the client pipelines another (two epoll_ctl calls per request otherwise).
         connection.phase = .handling
-        connection.responder = server.dispatch(request, descriptor: connection.descriptor, client: connection.client)
+        connection.responder = server.dispatch(request, on: connection)
     }
 
     private func respond(_ connection: Connection, with response: HTTPResponse) {

@@ -200,8 +200,8 @@ public final class HTTPServer: @unchecked Sendable {
     // MARK: - For the loop
 
     /// Runs the handler for a request the loop has read.
-    func dispatch(_ request: HTTPRequest, descriptor: Int32, client: HTTPResponder.Connection) -> HTTPResponder? {
-        let generation = client.number
+    func dispatch(_ request: HTTPRequest, on connection: EventLoop.Connection) -> HTTPResponder? {
+        let (descriptor, generation) = (connection.descriptor, connection.generation)
         switch work {
         case .blocking(let handler):
             workers.submit { [self] in
@@ -209,7 +209,8 @@ public final class HTTPServer: @unchecked Sendable {
             }
             return nil
         case .deferred(let handler):
-            let responder = HTTPResponder(connection: client) { [self] response, responder in
+            // Only a deferred handler is told who asks (the Runtime API checks it is the instance).
+            let responder = HTTPResponder(connection: connection.client) { [self] response, responder in
                 complete(Completion(descriptor: descriptor, generation: generation, response: response, responder: responder))
             }
             handler(request, responder)

@@ -14,7 +14,7 @@ import Testing
     /// taking every client and warm instance with it.
     @Test(arguments: ["?=", "?=&=", "?&&", "?a", "?=x", "?x=", "?%", "?a=%zz&%zz=b", "?a=1&a=2&=3", "?" + String(repeating: "=&", count: 500)])
     func answersAnyQuery(query: String) throws {
-        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
+        let (server, runner, base) = try StartAPIServer.start(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let answer = try RunnerHTTPClient.send("POST", base + "/authorize/user" + query, body: Data("{}".utf8))
         #expect(answer.status == 400)
@@ -27,7 +27,7 @@ import Testing
     /// three here: the one-byte form is six times the bytes on the wire). Both are over the
     /// function's limit, so each is answered 413 by the function after every chunk was decoded.
     @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason))) func decodesAMegabyteOfOneByteChunksInLinearTime() throws {
-        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
+        let (server, runner, base) = try StartAPIServer.start(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         let quarterMegabyte = 256 * 1024
@@ -127,7 +127,7 @@ import Testing
     /// function wrote is injected into it (it once added `Set-Cookie: a=b` to the answer).
     @Test func aHeaderWithALineBreakIsAMalformedAnswerNotAnInjection() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         for (path, status, body) in [("/inject", 500, #"{"message":"Internal Server Error"}"#), ("/nul", 500, #"{"message":"Internal Server Error"}"#),
@@ -144,7 +144,7 @@ import Testing
     /// head, would be read by a keep-alive client as the start of the next answer.
     @Test func aNoContentAnswerCarriesNoBody() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         let connection = try RawConnection(port: port)
@@ -161,7 +161,7 @@ import Testing
     /// not refused as malformed.
     @Test func aDuplicateHeaderKeyInTheAnswerTakesTheLast() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let answer = try RunnerHTTPClient.send("GET", base + "/duplicate")
         #expect(answer.status == 200)
@@ -181,7 +181,7 @@ import Testing
     /// it and exited, so every such request cost a cold start).
     @Test func anEventOverLambdasLimitIsRefusedAndTheInstanceStaysWarm() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let before = try #require(try Self.instance(base))
         // Under the server's 6 MiB body limit; with the event's JSON around it, over Lambda's.
@@ -253,7 +253,7 @@ import Testing
     /// A request followed by a half-close (`nc -N`, some proxies) is answered, as nginx answers it.
     @Test func answersARequestFollowedByAHalfClose() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let port = try #require(UInt16(base.split(separator: ":").last ?? ""))
         let connection = try RawConnection(port: port)
@@ -268,7 +268,7 @@ import Testing
     /// a new instance (as Lambda re-initialises), never `Runtime.ExitError`.
     @Test func aRuntimeExitingAfterEachAnswerServesEveryCall() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let answers = try (0..<10).map { _ in try RunnerHTTPClient.send("GET", base + "/once") }
         #expect(answers.map(\.status) == Array(repeating: 200, count: 10))
@@ -281,7 +281,7 @@ import Testing
     /// function's own answer.
     @Test func aLoopingThiefGetsNoEventFromAnInstancesRuntimeAPI() throws {
         let (folder, template) = try Self.functions()
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let pid = try #require(try Self.instance(base))
         let environment = try #require(Self.environment(of: Int32(pid)))

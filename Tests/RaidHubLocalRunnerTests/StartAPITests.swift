@@ -18,7 +18,7 @@ import Testing
     /// the template routes only POST, so API Gateway answers those 404 before any function runs.
     @Test(arguments: ["authorize-user", "authorize-admin"])
     func answersEverySampleEventsHTTPEquivalent(function: String) throws {
-        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
+        let (server, runner, base) = try StartAPIServer.start(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         for eventURL in try DevelopmentEnvironment.sampleEvents(of: function) {
             // A 2.0 event and a 1.0 event describe the same HTTP request; the template routes it
@@ -67,7 +67,7 @@ import Testing
               Environment: {Variables: {JWT_SECRET: x, ADMIN_ROUTE_PREFIXES: x}}
             Metadata: {DockerBuildArgs: {FUNCTION: authorizer}}
         """
-        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)))
+        let (server, runner, base) = try StartAPIServer.start(try SAMTemplate(YAMLReader.read(text)))
         defer { server.stop(); runner.shutdown() }
         let events = try DevelopmentEnvironment.sampleEvents(of: "authorizer")
         func header(_ name: String) throws -> String {
@@ -105,7 +105,7 @@ import Testing
             Properties: {Events: {E: {Type: HttpApi, Properties: {Path: /init, Method: POST}}}}
             Metadata: {DockerBuildArgs: {FUNCTION: authorize-admin}}
         """
-        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)), executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(try SAMTemplate(YAMLReader.read(text)), executables: folder)
         defer { server.stop(); runner.shutdown() }
         let slow = try RunnerHTTPClient.send("GET", base + "/slow")
         #expect(slow.status == 504)
@@ -139,7 +139,7 @@ import Testing
             """ + route("AnyGreedy", "ANY", "/{proxy+}") + route("PetsGreedy", "GET", "/pets/{proxy+}")
             + route("DogId", "GET", "/pets/dog/{id}") + route("AnyDogOne", "ANY", "/pets/dog/1") + route("DogOne", "GET", "/pets/dog/1")
             + "    Metadata: {DockerBuildArgs: {FUNCTION: echo}}\n"
-        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)), executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(try SAMTemplate(YAMLReader.read(text)), executables: folder)
         defer { server.stop(); runner.shutdown() }
         for (method, path, chosen) in [
             ("GET", "/pets/dog/1", "GET /pets/dog/1"), ("POST", "/pets/dog/1", "ANY /pets/dog/1"),
@@ -152,7 +152,7 @@ import Testing
     }
 
     @Test func servesParallelRequests() async throws {
-        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
+        let (server, runner, base) = try StartAPIServer.start(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let body = Data(#"{"bungieMembershipId":"1","destinyMembershipIds":[],"clientSecret":"wrong"}"#.utf8)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -232,7 +232,7 @@ import Testing
                     Internal: {Type: HttpApi, Properties: {ApiId: !Ref Internal, Path: /internal, Method: GET}}
                 Metadata: {DockerBuildArgs: {FUNCTION: echo}}
             """))
-        let (server, runner, base) = try RunnerServers.startAPI(template, executables: folder)
+        let (server, runner, base) = try StartAPIServer.start(template, executables: folder)
         defer { server.stop(); runner.shutdown() }
         let ask = ["Origin": "https://example.com", "Access-Control-Request-Method": "GET"]
         let publicPreflight = try RunnerHTTPClient.send("OPTIONS", base + "/public", headers: ask)
@@ -248,7 +248,7 @@ import Testing
     /// A browser's preflight is answered by the gateway from the template's CorsConfiguration,
     /// and answers to an allowed origin carry Access-Control-Allow-Origin.
     @Test func answersPreflightsAndAddsCORSHeadersFromTheTemplate() throws {
-        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
+        let (server, runner, base) = try StartAPIServer.start(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let preflight = try RunnerHTTPClient.send("OPTIONS", base + "/authorize/user", headers: [
             "Origin": "https://raidhub.io", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
@@ -336,7 +336,7 @@ import Testing
             Type: AWS::Serverless::Function
             Metadata: {DockerBuildTarget: authorizer}
         """
-        let (server, runner, base) = try RunnerServers.startAPI(try SAMTemplate(YAMLReader.read(text)))
+        let (server, runner, base) = try StartAPIServer.start(try SAMTemplate(YAMLReader.read(text)))
         defer { server.stop(); runner.shutdown() }
         #expect(try RunnerHTTPClient.send("GET", base + "/me").status == 401, "no token: the identity source is missing")
         #expect(try RunnerHTTPClient.send("GET", base + "/me", headers: ["Authorization": "Bearer \(try Self.token("http-v2-deny-forged"))"]).status == 403)
@@ -350,7 +350,7 @@ import Testing
     }
 
     @Test func servesTheProtectedAndOptionalRoutesOfTheProjectTemplate() throws {
-        let (server, runner, base) = try RunnerServers.startAPI(try RunnerServers.projectTemplate())
+        let (server, runner, base) = try StartAPIServer.start(try RunnerServers.projectTemplate())
         defer { server.stop(); runner.shutdown() }
         let token = Self.token
         let user = try token("http-v2-allow-user")
@@ -405,7 +405,7 @@ import Testing
         """
         let template = try SAMTemplate(YAMLReader.read(text))
         #expect(template.routes.first?.authorizer?.identitySources == [.header("Authorization"), .header("X-Tenant"), .queryString("v"), .context("routeKey")])
-        let (server, runner, base) = try RunnerServers.startAPI(template)
+        let (server, runner, base) = try StartAPIServer.start(template)
         defer { server.stop(); runner.shutdown() }
         let url = DevelopmentEnvironment.root.appendingPathComponent("functions/authorizer/events/http-v2-allow-user.json")
         let event = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

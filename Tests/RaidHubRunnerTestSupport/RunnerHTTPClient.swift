@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubTestSupport
+import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -31,5 +33,28 @@ package enum RunnerHTTPClient {
         done.wait()
         if let answer = box.answer { return answer }
         throw box.error ?? URLError(.badServerResponse)
+    }
+
+    /// A call on a thread of its own; `answer` waits for it.
+    package final class Call: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<Answer, Error>?
+
+        /// Sends the request now, on a thread of its own.
+        package init(_ url: String, method: String = "GET", body: Data? = nil) {
+            Thread { [self] in
+                let answer = Result { try RunnerHTTPClient.send(method, url, body: body) }
+                lock.withLock { result = answer }
+            }.start()
+        }
+
+        /// Whether the answer (or a failure) has come.
+        package var isAnswered: Bool { lock.withLock { result != nil } }
+
+        /// The answer, once it comes (the test fails if it does not).
+        package func answer() throws -> Answer {
+            #expect(Eventually.holds { isAnswered })
+            return try lock.withLock { try result!.get() }
+        }
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import RaidHubTemplate
+import RaidHubYAML
 
 /// Python runtimes written for a test: the Runtime API loop (`/next`, then `/response`) with the
 /// test's own lines for each event. They see `answer` (the `/next` response), `event` (its body)
@@ -83,5 +85,22 @@ package enum TestRuntime {
     /// A runtime in the temporary folder that answers each event after `seconds`.
     package static func sleeping(seconds: Double) throws -> URL {
         try write("time.sleep(\(seconds))", to: FileManager.default.temporaryDirectory.appendingPathComponent("sleeping-\(UUID().uuidString)"))
+    }
+
+    /// `Sleeper` at GET /slow (HTTP API) and GET /rest (REST API), run by the gated runtime `sleeper`.
+    package static func sleeperTemplate(reserved: Int? = nil, timeoutInMillis: Int? = nil, functionTimeout: Int = 10) throws -> SAMTemplate {
+        let integration = timeoutInMillis.map { ", TimeoutInMillis: \($0)" } ?? ""
+        let concurrency = reserved.map { "\n      ReservedConcurrentExecutions: \($0)" } ?? ""
+        return try SAMTemplate(YAMLReader.read("""
+        Resources:
+          Sleeper:
+            Type: AWS::Serverless::Function
+            Metadata: {DockerBuildArgs: {FUNCTION: sleeper}}
+            Properties:
+              Timeout: \(functionTimeout)\(concurrency)
+              Events:
+                Http: {Type: HttpApi, Properties: {Path: /slow, Method: GET\(integration)}}
+                Rest: {Type: Api, Properties: {Path: /rest, Method: GET\(integration)}}
+        """))
     }
 }
