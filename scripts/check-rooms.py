@@ -8,8 +8,9 @@
   side by side, then the command line;
 - the API Gateway room reaches no socket module (RaidHubHTTPServer, CLinuxEvents), directly or
   through another module;
-- no module, test targets included, is over 2,000 lines; the API Gateway suite reaches no socket
-  module either, and the runner's shared test support neither the gateway nor the command line;
+- no module, test targets included, is over 2,000 lines;
+- the suites keep the rooms: the API Gateway suite reaches no socket module, and the Lambda suite
+  and the runner's shared test support reach neither the gateway nor the command line;
 - every target imports only package modules it declares as dependencies (SwiftPM builds an
   undeclared one whenever another target happened to need it first).
 
@@ -64,14 +65,21 @@ for room in ROOMS:
 reached = closure("RaidHubAPIGatewayEmulator") & SOCKETS
 if reached:
     problems.append(f"RaidHubAPIGatewayEmulator reaches the socket modules {', '.join(sorted(reached))}")
-# The suites keep the rooms too: the gateway's without sockets, the shared runner test support
-# beneath the gateway and the command line (so the Lambda suites build without them).
-reached = closure("RaidHubAPIGatewayEmulatorTests") & SOCKETS
-if reached:
-    problems.append(f"RaidHubAPIGatewayEmulatorTests reaches the socket modules {', '.join(sorted(reached))}")
-above = closure("RaidHubRunnerTestSupport") & {"RaidHubAPIGatewayEmulator", "RaidHubLocalRunner"}
-if above:
-    problems.append(f"RaidHubRunnerTestSupport depends on {', '.join(sorted(above))}, which the Lambda suites must not need")
+# The suites keep the rooms too: the gateway's without sockets; the Lambda suite, and the shared
+# runner test support it uses, beneath the gateway and the command line (so they build and fail
+# without them).
+SUITE_RULES = [
+    ("RaidHubAPIGatewayEmulatorTests", SOCKETS, "socket modules"),
+    ("RaidHubLambdaEmulatorTests", {"RaidHubAPIGatewayEmulator", "RaidHubLocalRunner"}, "rooms above Lambda"),
+    ("RaidHubRunnerTestSupport", {"RaidHubAPIGatewayEmulator", "RaidHubLocalRunner"}, "rooms above Lambda"),
+]
+for suite, forbidden, what in SUITE_RULES:
+    if suite not in targets:
+        problems.append(f"{suite} is not a target: update scripts/check-rooms.py with the package")
+        continue
+    reached = closure(suite) & forbidden
+    if reached:
+        problems.append(f"{suite} reaches the {what} {', '.join(sorted(reached))}")
 for name in FUNCTION_SIDE:
     runner = closure(name) & (set(ROOMS) | {"RaidHubHTTPServer", "CLinuxEvents", "CLinuxSpawn", "CLinuxThreads", "RaidHubYAML"})
     if runner:
@@ -107,4 +115,5 @@ for problem in problems:
     print(f"error: {problem}", file=sys.stderr)
 if problems:
     sys.exit(1)
-print(f"rooms: {len(ROOMS)} runner modules in order, API Gateway without sockets, the function side without the runner, no module over {MAXIMUM_LINES} lines")
+print(f"rooms: {len(ROOMS)} runner modules in order, API Gateway (and its suite) without sockets, the Lambda suite and its support below the gateway, "
+      f"the function side without the runner, no module over {MAXIMUM_LINES} lines")

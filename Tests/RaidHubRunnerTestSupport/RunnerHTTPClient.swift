@@ -52,9 +52,10 @@ package enum RunnerHTTPClient {
         package var isAnswered: Bool { lock.withLock { result != nil } }
 
         /// The answer, once it comes (the test fails if it does not).
-        package func answer() throws -> Answer {
-            #expect(Eventually.holds { isAnswered })
-            return try lock.withLock { try result!.get() }
+        package func answer(sourceLocation: SourceLocation = #_sourceLocation) throws -> Answer {
+            #expect(Eventually.holds { isAnswered }, "no answer", sourceLocation: sourceLocation)
+            guard let result = lock.withLock({ result }) else { throw URLError(.timedOut) }
+            return try result.get()
         }
     }
 }
