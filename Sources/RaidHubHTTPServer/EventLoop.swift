@@ -50,6 +50,9 @@ final class EventLoop: @unchecked Sendable {
     /// A spare descriptor, given up to accept (and at once close) a connection when the process
     /// is out of descriptors, so a full table never leaves the listener ready forever.
     private var reserve: Int32
+    /// Out of descriptors with no spare left (another thread took the one freed): the listener
+    /// is not watched, since epoll would report it ready at once for ever; each sweep tries again.
+    private var acceptingPaused = false
     private var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 1
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
@@ -136,7 +139,11 @@ final class EventLoop: @unchecked Sendable {
                 switch errno {
                 case EINTR, ECONNABORTED: continue
                 case EMFILE, ENFILE:
-                    guard reserve >= 0 else { return }
+                    guard reserve >= 0 else {
+                        epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
+                        acceptingPaused = true
+                        return
+                    }
                     close(reserve)
                     let dropped = accept(listener, nil, nil)
                     if dropped >= 0 { close(dropped) }
@@ -309,6 +316,13 @@ final class EventLoop: @unchecked Sendable {
     /// Cuts off whoever is past a deadline: a request head or body that is too slow (408), an
     /// answer the client does not read, a kept-alive connection idle too long.
     private func sweep(_ now: ContinuousClock.Instant) {
+        if acceptingPaused, listener >= 0 {
+            if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }
+            if reserve >= 0 {  // a descriptor came free: the spare is back, so accept again
+                acceptingPaused = false
+                watch(listener, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
+            }
+        }
         let limits = server.limits
         for connection in Array(connections.values) {
             switch connection.phase {

@@ -184,6 +184,43 @@ import Testing
         #expect(after - before < 1_024, "RSS grew from \(before) to \(after) KiB over 12,000 invocations")
     }
 
+    /// Out of descriptors with not even a spare to make room with, the runner stops watching its
+    /// listener instead of spinning (epoll is level-triggered: a client it cannot accept made it
+    /// report the listener ready at once, for ever, at full CPU), and takes the client once
+    /// descriptors are free. The limit is set below what the runner holds, so nothing can open.
+    @Test func outOfDescriptorsItWaitsInsteadOfSpinning() throws {
+        let folder = try RunnerProcess.workspace()
+        let (runner, port) = try RunnerProcess.start(in: folder)
+        defer { runner.terminate(); runner.waitUntilExit() }
+        let pid = runner.processIdentifier
+        // util-linux's prlimit(1): Glibc's module does not offer prlimit(2), a GNU extension.
+        func setSoftLimit(_ soft: String) throws -> Int32 {
+            let tool = Process()
+            tool.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            tool.arguments = ["--pid", String(pid), "--nofile=\(soft):"]
+            try tool.run()
+            tool.waitUntilExit()
+            return tool.terminationStatus
+        }
+        var limit = rlimit()
+        _ = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)  // the runner raised its soft limit to this hard one
+        #expect(try setSoftLimit("4") == 0)
+        let waiting = try RawConnection(port: port)  // in the listener's backlog, not accepted
+        waiting.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        let cpuTicks = {  // utime + stime, in clock ticks (1/100 s)
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
+            return fields.count > 13 ? (Int(fields[12]) ?? 0) + (Int(fields[13]) ?? 0) : 0
+        }
+        Thread.sleep(forTimeInterval: 0.2)  // the accept has failed by now
+        let before = cpuTicks()
+        Thread.sleep(forTimeInterval: 1)
+        let spent = cpuTicks() - before
+        #expect(spent < 30, "the runner spent \(spent) ticks of CPU in one second, out of descriptors")
+        #expect(try setSoftLimit(limit.rlim_max == rlim_t.max ? "unlimited" : String(limit.rlim_max)) == 0)
+        #expect(waiting.readResponse()?.status == 200, "the waiting client is served once descriptors are free")
+    }
+
     /// A function that fails at every start costs nothing that stays: 600 instances that
     /// reported an init error and exited leave the runner's descriptors where they were (give or
     /// take a passing thread's) and its memory within 1 MiB. (Each kept a descriptor on
