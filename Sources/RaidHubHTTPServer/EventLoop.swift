@@ -47,11 +47,13 @@ final class EventLoop: @unchecked Sendable {
     private var listener: Int32
     private let epoll: Int32
     let wakeDescriptor: Int32
-    /// A spare descriptor, given up to accept (and at once close) a connection when the process
-    /// is out of descriptors, so a full table never leaves the listener ready forever.
+    /// A spare descriptor, given up to accept (and at once close) a client when the process is
+    /// out of descriptors, so a full table does not hold clients unanswered; -1 while it cannot
+    /// be had back (the sweep tries again).
     private var reserve: Int32
-    /// Out of descriptors with no spare left (another thread took the one freed): the listener
-    /// is not watched, since epoll would report it ready at once for ever; each sweep tries again.
+    /// The listener is not watched while it cannot be served (out of descriptors with no spare
+    /// to make room, or the kernel short of memory): epoll would report it ready at once, for
+    /// ever. Each sweep tries again.
     private var acceptingPaused = false
     private var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 1
@@ -137,19 +139,27 @@ final class EventLoop: @unchecked Sendable {
             let descriptor = clinux_accept_nonblocking(listener)
             if descriptor < 0 {
                 switch errno {
-                case EINTR, ECONNABORTED: continue
+                case EINTR, ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH, ENONET, ENOPROTOOPT, EOPNOTSUPP:
+                    continue  // that client's own failure (accept(2)): the next may be fine
+                case EAGAIN:
+                    return  // no client waits
                 case EMFILE, ENFILE:
-                    guard reserve >= 0 else {
-                        epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
-                        acceptingPaused = true
-                        return
-                    }
+                    // Linux takes a number before it looks for a client, so a full table answers
+                    // EMFILE even when none waits. The spare makes room to accept the first client
+                    // waiting and close it at once (rather than hold it unanswered), and is taken back.
+                    guard reserve >= 0 else { return pauseAccepting() }
                     close(reserve)
-                    let dropped = accept(listener, nil, nil)
+                    let dropped = clinux_accept_nonblocking(listener)
+                    let acceptError = errno
                     if dropped >= 0 { close(dropped) }
                     reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)
-                    continue
-                default: return
+                    if dropped >= 0 { continue }  // others may wait
+                    if acceptError == EAGAIN { return }  // none waits: epoll will not report the listener
+                    return pauseAccepting()  // no room even so: another thread took the number
+                default:
+                    // ENOMEM, ENOBUFS and the like leave the client waiting: the listener stays
+                    // ready, and epoll would report it again at once.
+                    return pauseAccepting()
                 }
             }
             guard connections.count < server.limits.maximumConnections else {
@@ -163,6 +173,12 @@ final class EventLoop: @unchecked Sendable {
             connections[descriptor] = connection
             setInterest(connection, Self.readable, operation: EPOLL_CTL_ADD)
         }
+    }
+
+    /// Stops watching the listener while it cannot be served; the sweep watches it again.
+    private func pauseAccepting() {
+        epoll_ctl(epoll, EPOLL_CTL_DEL, listener, nil)
+        acceptingPaused = true
     }
 
     // MARK: - One connection
@@ -316,12 +332,9 @@ final class EventLoop: @unchecked Sendable {
     /// Cuts off whoever is past a deadline: a request head or body that is too slow (408), an
     /// answer the client does not read, a kept-alive connection idle too long.
     private func sweep(_ now: ContinuousClock.Instant) {
-        if acceptingPaused, listener >= 0 {
-            if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }
-            if reserve >= 0 {  // a descriptor came free: the spare is back, so accept again
-                acceptingPaused = false
-                watch(listener, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
-            }
+        if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }  // the spare, once a number is free
+        if acceptingPaused, listener >= 0, reserve >= 0, watch(listener, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD) {
+            acceptingPaused = false
         }
         let limits = server.limits
         for connection in Array(connections.values) {
@@ -361,10 +374,12 @@ final class EventLoop: @unchecked Sendable {
         watch(connection.descriptor, events, operation: operation)
     }
 
-    private func watch(_ descriptor: Int32, _ events: UInt32, operation: Int32) {
+    /// Whether epoll took the change.
+    @discardableResult
+    private func watch(_ descriptor: Int32, _ events: UInt32, operation: Int32) -> Bool {
         var event = epoll_event()
         event.events = events
         event.data.fd = descriptor
-        epoll_ctl(epoll, operation, descriptor, &event)
+        return epoll_ctl(epoll, operation, descriptor, &event) == 0
     }
 }

@@ -184,41 +184,74 @@ import Testing
         #expect(after - before < 1_024, "RSS grew from \(before) to \(after) KiB over 12,000 invocations")
     }
 
-    /// Out of descriptors with not even a spare to make room with, the runner stops watching its
-    /// listener instead of spinning (epoll is level-triggered: a client it cannot accept made it
-    /// report the listener ready at once, for ever, at full CPU), and takes the client once
-    /// descriptors are free. The limit is set below what the runner holds, so nothing can open.
-    @Test func outOfDescriptorsItWaitsInsteadOfSpinning() throws {
-        let folder = try RunnerProcess.workspace()
-        let (runner, port) = try RunnerProcess.start(in: folder)
+    /// Out of descriptors with not even a spare to make room with (the limit set to 3, below
+    /// everything the runner holds but its standard streams), the runner stops watching its
+    /// listener instead of spinning (epoll is level-triggered: a client it cannot accept had it
+    /// report the listener ready at once, for ever, at full CPU), holds the client, and serves it
+    /// once descriptors are free.
+    @Test func outOfDescriptorsItHoldsTheClientInsteadOfSpinning() throws {
+        let (runner, port, pid) = try Self.startHandlingSignals()
         defer { runner.terminate(); runner.waitUntilExit() }
-        let pid = runner.processIdentifier
-        // util-linux's prlimit(1): Glibc's module does not offer prlimit(2), a GNU extension.
-        func setSoftLimit(_ soft: String) throws -> Int32 {
-            let tool = Process()
-            tool.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-            tool.arguments = ["--pid", String(pid), "--nofile=\(soft):"]
-            try tool.run()
-            tool.waitUntilExit()
-            return tool.terminationStatus
-        }
-        var limit = rlimit()
-        _ = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)  // the runner raised its soft limit to this hard one
-        #expect(try setSoftLimit("4") == 0)
-        let waiting = try RawConnection(port: port)  // in the listener's backlog, not accepted
+        #expect(try RunnerProcess.setDescriptorLimit(of: pid, to: 3))
+        let waiting = try RawConnection(port: port)  // in the listener's backlog
         waiting.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
-        let cpuTicks = {  // utime + stime, in clock ticks (1/100 s)
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
-            return fields.count > 13 ? (Int(fields[12]) ?? 0) + (Int(fields[13]) ?? 0) : 0
-        }
-        Thread.sleep(forTimeInterval: 0.2)  // the accept has failed by now
-        let before = cpuTicks()
-        Thread.sleep(forTimeInterval: 1)
-        let spent = cpuTicks() - before
+        let spent = Self.cpuTicksOverASecond(of: pid)
         #expect(spent < 30, "the runner spent \(spent) ticks of CPU in one second, out of descriptors")
-        #expect(try setSoftLimit(limit.rlim_max == rlim_t.max ? "unlimited" : String(limit.rlim_max)) == 0)
+        #expect(!waiting.isReadable(within: 0), "held, neither answered nor closed")
+        #expect(try RunnerProcess.setDescriptorLimit(of: pid, to: Self.hardDescriptorLimit))
         #expect(waiting.readResponse()?.status == 200, "the waiting client is served once descriptors are free")
+    }
+
+    /// With the table exactly full (the limit at the lowest free number), the spare makes room to
+    /// accept the waiting client and close it; then the runner waits, quiet. Linux takes a number
+    /// before it looks for a client, so a full table answers EMFILE even when none waits: the
+    /// spare's give-and-take went round for ever on the loop's thread, serving nothing, deaf to
+    /// SIGTERM.
+    @Test func withTheTableFullItClosesTheWaitingClientAndWaitsQuietly() throws {
+        let (runner, port, pid) = try Self.startHandlingSignals()
+        defer { runner.terminate(); runner.waitUntilExit() }
+        // The table must hold still first: the start's readiness probe, closed at once by the
+        // test, is closed by the runner when its loop gets to it.
+        var open = RunnerProcess.openDescriptors(of: pid)
+        #expect(Eventually.holds {
+            Thread.sleep(forTimeInterval: 0.2)
+            defer { open = RunnerProcess.openDescriptors(of: pid) }
+            return open == RunnerProcess.openDescriptors(of: pid)
+        })
+        let lowestFree = (0...).first { !open.contains(Int32($0)) }!
+        #expect(try RunnerProcess.setDescriptorLimit(of: pid, to: rlim_t(lowestFree)))
+        let dropped = try RawConnection(port: port)
+        dropped.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        let spent = Self.cpuTicksOverASecond(of: pid)
+        #expect(spent < 30, "the runner spent \(spent) ticks of CPU in one second with its table full")
+        #expect(try RunnerProcess.setDescriptorLimit(of: pid, to: Self.hardDescriptorLimit))
+        #expect(dropped.readResponse() == nil, "accepted and closed, unanswered")
+        let next = try RawConnection(port: port)
+        next.send("GET /echo HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(next.readResponse()?.status == 200, "and it serves on")
+    }
+
+    /// The runner in a workspace, once it has set up its signal handling (a limit lowered before
+    /// would leave it unable to, and deaf to SIGTERM).
+    static func startHandlingSignals() throws -> (Process, UInt16, Int32) {
+        let (runner, port) = try RunnerProcess.start(in: try RunnerProcess.workspace())
+        #expect(Eventually.holds { RunnerProcess.handlesSignals(runner.processIdentifier) })
+        return (runner, port, runner.processIdentifier)
+    }
+
+    /// The runner raised its soft limit to this, the hard limit it inherited from the tests.
+    static var hardDescriptorLimit: rlim_t {
+        var limit = rlimit()
+        _ = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        return limit.rlim_max
+    }
+
+    /// The CPU ticks `pid` uses in one second, from 0.2 s on (by when the accept has failed).
+    static func cpuTicksOverASecond(of pid: Int32) -> Int {
+        Thread.sleep(forTimeInterval: 0.2)
+        let before = RunnerProcess.cpuTicks(of: pid)
+        Thread.sleep(forTimeInterval: 1)
+        return RunnerProcess.cpuTicks(of: pid) - before
     }
 
     /// A function that fails at every start costs nothing that stays: 600 instances that

@@ -135,4 +135,35 @@ package enum RunnerProcess {
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
+
+    /// The descriptors `pid` has open, from /proc, in order.
+    package static func openDescriptors(of pid: Int32) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).compactMap(Int32.init).sorted()
+    }
+
+    /// Whether `pid` has a signalfd open: the runner has set up its SIGINT and SIGTERM handling
+    /// (libdispatch reads signals through one).
+    package static func handlesSignals(_ pid: Int32) -> Bool {
+        openDescriptors(of: pid).contains { descriptor in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(descriptor)")) == "anon_inode:[signalfd]"
+        }
+    }
+
+    /// The CPU time `pid` has used, user and system, in clock ticks (1/100 s).
+    package static func cpuTicks(of pid: Int32) -> Int {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        let fields = stat[(stat.lastIndex(of: ")") ?? stat.startIndex)...].split(separator: " ")
+        return fields.count > 13 ? (Int(fields[12]) ?? 0) + (Int(fields[13]) ?? 0) : 0  // utime, stime
+    }
+
+    /// Sets `pid`'s soft limit on descriptors with util-linux's prlimit(1) (Glibc's module does
+    /// not offer prlimit(2), a GNU extension); whether it took.
+    package static func setDescriptorLimit(of pid: Int32, to soft: rlim_t) throws -> Bool {
+        let tool = Process()
+        tool.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+        tool.arguments = ["--pid", String(pid), "--nofile=\(soft):"]
+        try tool.run()
+        tool.waitUntilExit()
+        return tool.terminationStatus == 0
+    }
 }
