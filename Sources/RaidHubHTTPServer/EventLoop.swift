@@ -75,9 +75,16 @@ final class EventLoop: @unchecked Sendable {
             close(epoll)
             throw .socket("eventfd", errno: errno)
         }
-        reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)
-        watch(listener, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
+        reserve = -1  // every property set: a method may run
+        reserve = takeSpare()
+        acceptingPaused = !watch(listener, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)  // the sweep retries
         watch(wakeDescriptor, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD)
+    }
+
+    /// A descriptor to hold in reserve: a copy of the wake-up eventfd's, which needs no file
+    /// system (a chroot may have no /dev/null); -1 when the table is full.
+    private func takeSpare() -> Int32 {
+        fcntl(wakeDescriptor, F_DUPFD_CLOEXEC, 0)
     }
 
     deinit {
@@ -135,11 +142,13 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Accepting
 
     private func acceptConnections() {
-        while listener >= 0 {
+        // At most 64 at a time: a flood of clients (or a full table) must not keep the loop from
+        // the connections it has; epoll reports the listener again on the next pass.
+        for _ in 0..<64 where listener >= 0 {
             let descriptor = clinux_accept_nonblocking(listener)
             if descriptor < 0 {
                 switch errno {
-                case EINTR, ECONNABORTED, EPROTO, EPERM, ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH, ENONET, ENOPROTOOPT, EOPNOTSUPP:
+                case EINTR, ECONNABORTED, EPROTO, ENETDOWN, ENETUNREACH, EHOSTDOWN, EHOSTUNREACH, ENONET, ENOPROTOOPT:
                     continue  // that client's own failure (accept(2)): the next may be fine
                 case EAGAIN:
                     return  // no client waits
@@ -152,13 +161,14 @@ final class EventLoop: @unchecked Sendable {
                     let dropped = clinux_accept_nonblocking(listener)
                     let acceptError = errno
                     if dropped >= 0 { close(dropped) }
-                    reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                    reserve = takeSpare()
                     if dropped >= 0 { continue }  // others may wait
                     if acceptError == EAGAIN { return }  // none waits: epoll will not report the listener
                     return pauseAccepting()  // no room even so: another thread took the number
                 default:
-                    // ENOMEM, ENOBUFS and the like leave the client waiting: the listener stays
-                    // ready, and epoll would report it again at once.
+                    // ENOMEM, ENOBUFS, a security module's EPERM and the like leave the client
+                    // waiting (EPERM every time): the listener stays ready, and epoll would report
+                    // it again at once.
                     return pauseAccepting()
                 }
             }
@@ -332,7 +342,7 @@ final class EventLoop: @unchecked Sendable {
     /// Cuts off whoever is past a deadline: a request head or body that is too slow (408), an
     /// answer the client does not read, a kept-alive connection idle too long.
     private func sweep(_ now: ContinuousClock.Instant) {
-        if reserve < 0 { reserve = open("/dev/null", O_RDONLY | O_CLOEXEC) }  // the spare, once a number is free
+        if reserve < 0 { reserve = takeSpare() }  // the spare, once a number is free
         if acceptingPaused, listener >= 0, reserve >= 0, watch(listener, EPOLLIN.rawValue, operation: EPOLL_CTL_ADD) {
             acceptingPaused = false
         }
