@@ -138,7 +138,10 @@ public struct HTTPRequestParser: Sendable {
             guard buffer.count - bodyStart >= length else { return nil }
             return (Array(buffer[bodyStart..<(bodyStart + length)]), bodyStart + length)
         case .chunked:
-            guard var decoder = chunked else { return nil }
+            // Taken out, not copied: a copy would share the body's storage, and the decoder's
+            // first write would then copy the whole body on every read (quadratic for a client
+            // trickling small chunks).
+            guard var decoder = chunked.take() else { return nil }
             let done = try decoder.advance(buffer, bodyLimit: maximumBodyByteCount, trailerLimit: maximumHeaderByteCount - headByteCount)
             chunked = decoder
             return done ? (decoder.body, decoder.index) : nil

@@ -144,7 +144,10 @@ import Testing
 /// The parser's work and memory with hostile framing.
 @Suite struct HTTPRequestParserFramingTests {
     /// One-byte chunks, fed a few bytes at a time, decode in linear time: eight times the chunks
-    /// cost about eight times as much (re-reading from the body's start cost 64 times as much).
+    /// cost about eight times as much (4.5-11 here, beside two busy loops too). Re-reading from
+    /// the body's start cost 64 times as much; copying the body on every read (the decoder was
+    /// copied out of the parser, sharing its storage) 44 times at this size, 18 at a quarter of
+    /// it, where a bound of 24 let it pass most runs.
     @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason))) func decodesManyTinyChunksInLinearTime() throws {
         func decode(_ chunks: Int) {
             var text = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -158,8 +161,8 @@ import Testing
             }
             #expect(request?.body.count == chunks)
         }
-        let growth = Complexity.growth(size: 16 * 1024, decode)
-        #expect(growth < 24, "8 times the chunks cost \(growth) times as much")
+        let growth = Complexity.growth(size: 64 * 1024, decode)
+        #expect(growth < 20, "8 times the chunks cost \(growth) times as much")
     }
 
     @Test func countsTrailersAgainstTheHeadLimit() {
