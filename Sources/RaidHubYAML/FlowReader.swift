@@ -6,12 +6,24 @@ struct FlowReader {
     private let column: Int
     /// Collections and tags enclosing the current value, the block ones included.
     private var depth: Int
+    /// Where the lines of a flow collection written over several were joined (each a space in
+    /// `characters`), in order.
+    private let lineBreaks: [Int]
+    /// The first of `lineBreaks` not before `position` when last looked (positions only grow).
+    private var nextLineBreak = 0
 
-    init(_ characters: [Character], line: Int, column: Int, depth: Int = 0) {
+    init(_ characters: [Character], line: Int, column: Int, depth: Int = 0, lineBreaks: [Int] = []) {
         self.characters = characters
         self.line = line
         self.column = column
         self.depth = depth
+        self.lineBreaks = lineBreaks
+    }
+
+    /// Whether a line break was joined in `range` (whose start is never before an earlier one's).
+    private mutating func hasLineBreak(in range: Range<Int>) -> Bool {
+        while nextLineBreak < lineBreaks.count, lineBreaks[nextLineBreak] < range.lowerBound { nextLineBreak += 1 }
+        return nextLineBreak < lineBreaks.count && lineBreaks[nextLineBreak] < range.upperBound
     }
 
     private mutating func descend() throws(YAMLError) {
@@ -125,6 +137,7 @@ struct FlowReader {
         while true {
             skipSpaces()
             if peek == "}" { position += 1; return .mapping(entries) }
+            let keyStart = position
             let key: String
             switch try value(inFlow: true) {
             case .scalar(let text?): key = text
@@ -133,6 +146,9 @@ struct FlowReader {
             if entries.contains(where: { $0.key == key }) { throw error("duplicate key '\(key)'") }
             skipSpaces()
             guard peek == ":" else { throw error("expected ':' in a flow mapping") }
+            // An implicit key and its `:` are on one line (YAML 1.2 §7.4.2): PyYAML refuses
+            // `{a\n: b}` and `{a\n b: c}`, which the joined lines would read as `a` and `a b`.
+            if hasLineBreak(in: keyStart..<position) { throw error("a flow mapping's key and its ':' must be on one line") }
             position += 1
             entries.append(YAMLEntry(key: key, value: try value(inFlow: true)))
             skipSpaces()

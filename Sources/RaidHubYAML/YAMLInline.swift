@@ -48,7 +48,12 @@ enum YAMLInline {
     /// A value gathered from its line(s): tag, quoted scalar, flow collection or plain scalar,
     /// inside `depth` enclosing collections; a comment may follow it.
     static func value(_ text: String, line: Int, column: Int, depth: Int) throws(YAMLError) -> YAMLNode {
-        var reader = FlowReader(Array(text), line: line, column: column, depth: depth)
+        try value(Array(text), line: line, column: column, depth: depth)
+    }
+
+    /// A value from lines joined with a space each, at `lineBreaks` (offsets in `characters`).
+    static func value(_ characters: [Character], line: Int, column: Int, depth: Int, lineBreaks: [Int] = []) throws(YAMLError) -> YAMLNode {
+        var reader = FlowReader(characters, line: line, column: column, depth: depth, lineBreaks: lineBreaks)
         let node = try reader.value(inFlow: false)
         reader.skipSpaces()
         guard reader.peek == nil || reader.peek == "#" else { throw reader.error("unexpected characters after the value") }

@@ -342,20 +342,24 @@ public struct YAMLReader {
 
     /// A flow collection, which may continue on following lines until its brackets close.
     private mutating func readFlow(startingWith first: Substring, line: YAMLLine, column: Int) throws(YAMLError) -> YAMLNode {
-        var text = String(first)
+        // Characters, not a string: a joined line starting with a combining mark would merge
+        // into the space before it, and the line breaks' offsets would drift.
+        var characters = Array(first)
+        var lineBreaks: [Int] = []
         var state = YAMLInline.Balance()
         state.scan(first)
         index += 1
         while !state.isClosed {
             guard index < lines.count, !lines[index].isDocumentMarker else { throw YAMLError("unclosed flow collection", line: line.number, column: column) }
             let next = try lines[index].structure()
-            text += " "
-            text += next
+            lineBreaks.append(characters.count)
+            characters.append(" ")
+            characters += next
             state.scan(" ")
             state.scan(next)
             index += 1
         }
-        return try YAMLInline.value(text, line: line.number, column: column, depth: depth)
+        return try YAMLInline.value(characters, line: line.number, column: column, depth: depth, lineBreaks: lineBreaks)
     }
 
     /// `|` or `>` with optional chomping (`-`, `+`) and indentation indicator.

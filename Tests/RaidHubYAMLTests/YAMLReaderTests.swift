@@ -287,13 +287,19 @@ import Testing
         "1, ' #c\n", "a: 1 - ' #c\n", "a: x\n  [' #c]\n", "a: x\n  \"\ty\"\n", "\\{'!t ,\t--\n", "a: b{' #c\n",
         "'x'#c'a\n b'\n", "[a, b]#c'a\n b'\n", "a: 'it''s'#c'\n  b'\n", "a: 'it''s\n  b'\n",
         "--- \tx\n", "k: -\n", "k: ?\n",
+        // From CI's twenty-second run: a flow mapping's implicit key and its `:` on two lines,
+        // which the joined lines read as one; keys, values and entries on lines of their own.
+        "a: {Pa\n: x}\n", "a: {\"Pa\"\n: x}\n", "a: {a\n  b: x}\n", "a: {Pa\r\n: x}\n", "a: {b: [c\n: d]}\n",
+        "a: {x: 1,\n  y: 2}\n", "a: {x:\n  1}\n", "a: {\"x\":\n 1}\n", "a: {x\n  : 1}\n", "a: {b: {c\n: d}}\n", "a: {b: {c: d\n}, e\n: f}\n",
     ]
 
     /// What PyYAML reads but the reader would read differently is refused: `!` alone (YAML's
     /// non-specific tag, which PyYAML drops; the reader kept a tag named `!`), `%` escapes in a
     /// tag, NEL and LS (line breaks to PyYAML), a combining mark after white space; a document
-    /// end marker (a template is one document, and the reader reads none).
-    @Test(arguments: ["---\n...\n", "a: b\n...\n", "!\n", "a: ! x\n", "a: [! x]\n", "x: !a%41 c\n", "a: b\u{85} c\n", "a: \"b\u{85}c\"\n", "a: b\u{2028}\n", "- \u{301}x\n", "key: \u{301}value\n"])
+    /// end marker (a template is one document, and the reader reads none); a flow mapping's key
+    /// whose `:` is on a later line (read as one line, `{a\n: b}` was the mapping a: b).
+    @Test(arguments: ["---\n...\n", "a: b\n...\n", "!\n", "a: ! x\n", "a: [! x]\n", "x: !a%41 c\n", "a: b\u{85} c\n", "a: \"b\u{85}c\"\n", "a: b\u{2028}\n", "- \u{301}x\n", "key: \u{301}value\n",
+                     "a: {Pa\n: x}\n", "a: {\"Pa\"\n: x}\n", "a: {a\n  b: x}\n", "a: {Pa\r\n: x}\n", "a: {b: {c\n: d}}\n"])
     func refusesWhatItWouldReadDifferently(document: String) {
         #expect(throws: YAMLError.self) { try YAMLReader.read(document) }
     }
