@@ -25,7 +25,9 @@ public struct HTTPHeaders: Sendable, Equatable {
     public subscript(name: String) -> String? {
         var joined: String?
         for field in fields where Self.sameName(field.name, name) {
-            joined = joined.map { $0 + "," + field.value } ?? field.value
+            // Appended in place: building a new string per repeat made an event with thousands
+            // of one header's spellings quadratic to read.
+            if joined == nil { joined = field.value } else { joined?.append(","); joined?.append(field.value) }
         }
         return joined
     }
@@ -33,7 +35,10 @@ public struct HTTPHeaders: Sendable, Equatable {
     /// Every header, names lower-cased, repeated ones joined.
     public var all: [String: String] {
         var all: [String: String] = [:]
-        for field in fields { all[field.name.lowercased()] = self[field.name] }
+        for field in fields {
+            let name = field.name.lowercased()
+            if let index = all.index(forKey: name) { all.values[index].append(","); all.values[index].append(field.value) } else { all[name] = field.value }
+        }
         return all
     }
 

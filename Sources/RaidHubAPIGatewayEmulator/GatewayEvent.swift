@@ -22,13 +22,26 @@ package struct GatewayEvent {
 
     /// Header names lower-cased and repeats joined with `,`, as HTTP APIs deliver them.
     private var lowerCasedHeaders: [(String, String)] {
-        var order: [String] = []
-        var values: [String: String] = [:]
-        for field in request.headers {
-            let name = field.name.lowercased()
-            if let existing = values[name] { values[name] = existing + "," + field.value } else { order.append(name); values[name] = field.value }
+        Self.grouped(request.headers.map { ($0.name.lowercased(), $0.value) }, by: { $0 }).map { ($0.name, $0.values.joined(separator: ",")) }
+    }
+
+    /// `pairs` grouped by the `key` of their names, in the order each key first comes, under the
+    /// first name with that key. Hashed, not searched: a 16 KiB head holds thousands of fields
+    /// or query parameters, and a search per pair (as this was) made building one event
+    /// quadratic in them, on the runner's loop thread.
+    private static func grouped(_ pairs: [(String, String)], by key: (String) -> String) -> [(name: String, values: [String])] {
+        var groups: [(name: String, values: [String])] = []
+        var indexes: [String: Int] = [:]
+        for (name, value) in pairs {
+            let key = key(name)
+            if let index = indexes[key] {
+                groups[index].values.append(value)
+            } else {
+                indexes[key] = groups.count
+                groups.append((name, [value]))
+            }
         }
-        return order.map { ($0, values[$0]!) }
+        return groups
     }
 
     /// The body as API Gateway passes it: text as is, anything not UTF-8 base64-encoded.
@@ -81,12 +94,7 @@ package struct GatewayEvent {
         for field in request.headers where seen.insert(field.name.lowercased()).inserted { writer.key(field.name); writer.string(field.value) }
         writer.closeObject()
         writer.key("multiValueHeaders"); writer.openObject()
-        var grouped: [(String, [String])] = []
-        for field in request.headers {
-            if let index = grouped.firstIndex(where: { $0.0.lowercased() == field.name.lowercased() }) { grouped[index].1.append(field.value) }
-            else { grouped.append((field.name, [field.value])) }
-        }
-        for (name, values) in grouped { writer.key(name); writer.openArray(); values.forEach { writer.string($0) }; writer.closeArray() }
+        for (name, values) in Self.grouped(request.headers.map { ($0.name, $0.value) }, by: { $0.lowercased() }) { writer.key(name); writer.openArray(); values.forEach { writer.string($0) }; writer.closeArray() }
         writer.closeObject()
         writeQuery(to: &writer, multiValue: true)
         writer.key("pathParameters"); if pathParameters.isEmpty { writer.null() } else { writeMap(pathParameters, to: &writer) }
@@ -178,12 +186,8 @@ package struct GatewayEvent {
     }
 
     /// The query's parameters in order, each with its values, percent-decoded.
-    private var queryParameters: [(String, [String])] {
-        var values: [(String, [String])] = []
-        for (name, value) in Self.formFields(request.query) {
-            if let index = values.firstIndex(where: { $0.0 == name }) { values[index].1.append(value) } else { values.append((name, [value])) }
-        }
-        return values
+    private var queryParameters: [(name: String, values: [String])] {
+        Self.grouped(Self.formFields(request.query), by: { $0 })
     }
 
     /// `a=1&b&=c` as name and value pairs, percent-decoded (`+` a space, as forms write it): any

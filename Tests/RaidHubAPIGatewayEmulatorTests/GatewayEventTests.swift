@@ -3,6 +3,7 @@ import Foundation
 @testable import RaidHubEmulation
 import RaidHubHTTP
 @testable import RaidHubTemplate
+import RaidHubTestSupport
 import Testing
 
 @Suite struct GatewayEventTests {
@@ -29,6 +30,30 @@ import Testing
                                  pathParameters: [:], sourceIP: "127.0.0.1", host: "h", region: "eu-west-1", timeEpochMilliseconds: 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(event.authorizer(identity: []))) as? [String: Any])
         #expect(json["routeArn"] as? String == "arn:aws:execute-api:eu-west-1:000000000000:local/$default/GET/admin/x")
+    }
+
+    /// A head full of distinct headers and query parameters (16 KiB holds thousands) becomes an
+    /// event in linear time, on the loop thread that serves every client: eight times the fields
+    /// cost about eight times as much (a search per field cost 24 and 39 times as much at an eighth
+    /// of this size).
+    @Test(.disabled(if: Sanitizer.isActive, Comment(rawValue: Sanitizer.skipReason)), arguments: [false, true])
+    func buildsAnEventFromThousandsOfFieldsInLinearTime(payloadVersion2: Bool) throws {
+        func request(_ fields: Int) throws -> HTTPRequest {
+            let query = (0..<fields).map { "q\($0)=\($0 % 7)" }.joined(separator: "&")
+            let headers = (0..<fields).map { "X-H\($0): v\r\nx-h\($0): w\r\n" }.joined()
+            var parser = HTTPRequestParser(maximumHeaderByteCount: 1 << 24)
+            parser.append(Array("GET /a?\(query) HTTP/1.1\r\nHost: h\r\n\(headers)\r\n".utf8))
+            return try #require(try parser.next())
+        }
+        let requests = [try request(500), try request(4_000)]
+        let route = SAMTemplate.Route(method: "GET", path: "/a", functionId: "F", payloadVersion2: payloadVersion2)
+        let growth = Complexity.growth(size: 1) { size in
+            let event = GatewayEvent(request: requests[size == 1 ? 0 : 1], route: route, pathParameters: [:], sourceIP: "127.0.0.1",
+                                     host: "h", region: "us-east-1", timeEpochMilliseconds: 0)
+            let bytes = payloadVersion2 ? event.version2() : event.version1()
+            #expect(bytes.count > 20 * size * 500)
+        }
+        #expect(growth < 20, "8 times the fields cost \(growth) times as much")
     }
 }
 
