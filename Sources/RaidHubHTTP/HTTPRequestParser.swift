@@ -142,8 +142,8 @@ public struct HTTPRequestParser: Sendable {
             // first write would then copy the whole body on every read (quadratic for a client
             // trickling small chunks).
             guard var decoder = chunked.take() else { return nil }
+            defer { chunked = decoder }
             let done = try decoder.advance(buffer, bodyLimit: maximumBodyByteCount, trailerLimit: maximumHeaderByteCount - headByteCount)
-            chunked = decoder
             return done ? (decoder.body, decoder.index) : nil
         }
     }
@@ -151,10 +151,10 @@ public struct HTTPRequestParser: Sendable {
     /// Chunk data already decoded leaves the buffer once it dominates it, so a chunked body is
     /// not held twice while it arrives.
     private mutating func compactConsumedChunks() {
-        guard let decoder = chunked, let current = head else { return }
-        let consumed = decoder.index - current.bodyStart
+        guard let index = chunked?.index, let current = head else { return }
+        let consumed = index - current.bodyStart
         guard consumed > 64 * 1024, consumed * 2 > buffer.count else { return }
-        buffer.removeSubrange(current.bodyStart..<decoder.index)
+        buffer.removeSubrange(current.bodyStart..<index)
         chunked?.shift(by: consumed)
     }
 
