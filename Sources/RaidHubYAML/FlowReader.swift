@@ -7,23 +7,18 @@ struct FlowReader {
     /// Collections and tags enclosing the current value, the block ones included.
     private var depth: Int
     /// Where the lines of a flow collection written over several were joined (each a space in
-    /// `characters`), in order.
-    private let lineBreaks: [Int]
-    /// The first of `lineBreaks` not before `position` when last looked (positions only grow).
-    private var nextLineBreak = 0
+    /// `characters`): a scalar folds there, and a key cannot span one.
+    private let lineBreaks: Set<Int>
+    /// The line breaks after a line that a comment ended: a plain scalar ends before them.
+    private let commentBreaks: Set<Int>
 
-    init(_ characters: [Character], line: Int, column: Int, depth: Int = 0, lineBreaks: [Int] = []) {
+    init(_ characters: [Character], line: Int, column: Int, depth: Int = 0, lineBreaks: [Int] = [], commentBreaks: [Int] = []) {
         self.characters = characters
         self.line = line
         self.column = column
         self.depth = depth
-        self.lineBreaks = lineBreaks
-    }
-
-    /// Whether a line break was joined in `range` (whose start is never before an earlier one's).
-    private mutating func hasLineBreak(in range: Range<Int>) -> Bool {
-        while nextLineBreak < lineBreaks.count, lineBreaks[nextLineBreak] < range.lowerBound { nextLineBreak += 1 }
-        return nextLineBreak < lineBreaks.count && lineBreaks[nextLineBreak] < range.upperBound
+        self.lineBreaks = Set(lineBreaks)
+        self.commentBreaks = Set(commentBreaks)
     }
 
     private mutating func descend() throws(YAMLError) {
@@ -105,14 +100,37 @@ struct FlowReader {
     private mutating func plain(inFlow: Bool) -> String {
         var text = ""
         while let character = peek {
-            // PyYAML (YAML 1.1) ends a plain scalar in a flow collection at any of `,?[]{}`.
-            if inFlow, ",?[]{}".contains(character) { break }
-            if inFlow, character == ":", peek(1) == " " || peek(1) == nil || (peek(1).map { ",]}".contains($0) } ?? false) { break }
+            if lineBreaks.contains(position) {
+                // Folded as YAML folds a flow scalar's lines: one break is a space, each empty
+                // line after it a newline. A comment ending a line ends the scalar (PyYAML then
+                // refuses a continuation), and so do breaks before whatever would end it anyway.
+                var breaks = 0
+                while lineBreaks.contains(position + breaks) {
+                    if commentBreaks.contains(position + breaks) { return text }
+                    breaks += 1
+                }
+                if endsPlain(at: position + breaks, inFlow: inFlow) { break }
+                text += breaks == 1 ? " " : String(repeating: "\n", count: breaks - 1)
+                position += breaks
+                continue
+            }
+            if endsPlain(at: position, inFlow: inFlow) { break }
             text.append(character)
             position += 1
         }
         while text.last == " " { text.removeLast() }
         return text
+    }
+
+    /// Whether a plain scalar ends at `offset`: at the end, and in a flow collection at any of
+    /// `,?[]{}` (as PyYAML, YAML 1.1, ends it) or a `:` before a space or one of `,]}`.
+    private func endsPlain(at offset: Int, inFlow: Bool) -> Bool {
+        guard let character = peek(offset - position) else { return true }
+        guard inFlow else { return false }
+        if ",?[]{}".contains(character) { return true }
+        guard character == ":" else { return false }
+        guard let next = peek(offset - position + 1) else { return true }
+        return next == " " || ",]}".contains(next)
     }
 
     private mutating func sequence() throws(YAMLError) -> YAMLNode {
@@ -148,7 +166,7 @@ struct FlowReader {
             guard peek == ":" else { throw error("expected ':' in a flow mapping") }
             // An implicit key and its `:` are on one line (YAML 1.2 §7.4.2): PyYAML refuses
             // `{a\n: b}` and `{a\n b: c}`, which the joined lines would read as `a` and `a b`.
-            if hasLineBreak(in: keyStart..<position) { throw error("a flow mapping's key and its ':' must be on one line") }
+            if (keyStart..<position).contains(where: lineBreaks.contains) { throw error("a flow mapping's key and its ':' must be on one line") }
             position += 1
             entries.append(YAMLEntry(key: key, value: try value(inFlow: true)))
             skipSpaces()
@@ -165,21 +183,43 @@ struct FlowReader {
         let quote = characters[position]
         position += 1
         var text = ""
+        // Spaces and tabs written (not escaped) at the end of `text`: a line break drops them.
+        var trailingWhiteSpace = 0
+        var escapedBreak = false
         while let character = peek {
+            if lineBreaks.contains(position) {
+                // Folded as YAML folds a flow scalar's lines: the white space around the break
+                // dropped, one break a space and each empty line after it a newline; after a
+                // backslash (an escaped break) the first break is nothing.
+                text.removeLast(trailingWhiteSpace)
+                trailingWhiteSpace = 0
+                var breaks = 0
+                while let next = peek {
+                    if lineBreaks.contains(position) { breaks += 1 } else if next != " " && next != "\t" { break }
+                    position += 1
+                }
+                text += breaks == 1 && !escapedBreak ? " " : String(repeating: "\n", count: breaks - 1)
+                escapedBreak = false
+                continue
+            }
             position += 1
             if quote == "'" {
                 if character == "'" {
-                    if peek == "'" { text.append("'"); position += 1; continue }
+                    if peek == "'" { text.append("'"); position += 1; trailingWhiteSpace = 0; continue }
                     return text
                 }
                 text.append(character)
             } else if character == "\"" {
                 return text
             } else if character == "\\" {
+                trailingWhiteSpace = 0
+                if lineBreaks.contains(position) { escapedBreak = true; continue }
                 text.append(try escape())
+                continue
             } else {
                 text.append(character)
             }
+            trailingWhiteSpace = character == " " || character == "\t" ? trailingWhiteSpace + 1 : 0
         }
         throw error("unclosed quoted scalar")
     }

@@ -51,9 +51,11 @@ enum YAMLInline {
         try value(Array(text), line: line, column: column, depth: depth)
     }
 
-    /// A value from lines joined with a space each, at `lineBreaks` (offsets in `characters`).
-    static func value(_ characters: [Character], line: Int, column: Int, depth: Int, lineBreaks: [Int] = []) throws(YAMLError) -> YAMLNode {
-        var reader = FlowReader(characters, line: line, column: column, depth: depth, lineBreaks: lineBreaks)
+    /// A value from lines joined with a space each, at `lineBreaks` (offsets in `characters`),
+    /// `commentBreaks` those after a line a comment ended.
+    static func value(_ characters: [Character], line: Int, column: Int, depth: Int, lineBreaks: [Int] = [],
+                      commentBreaks: [Int] = []) throws(YAMLError) -> YAMLNode {
+        var reader = FlowReader(characters, line: line, column: column, depth: depth, lineBreaks: lineBreaks, commentBreaks: commentBreaks)
         let node = try reader.value(inFlow: false)
         reader.skipSpaces()
         guard reader.peek == nil || reader.peek == "#" else { throw reader.error("unexpected characters after the value") }

@@ -59,62 +59,96 @@ struct YAMLLine {
     }
 
     private static func withoutComment(_ content: Substring) -> (Substring, Substring.Index?) {
-        var tab: Substring.Index?
-        var quote: Character?
-        var escaped = false
-        var previous: Character = " "
+        var scanner = Scanner()
+        let line = scanner.structure(of: content)
+        return (line.text, line.tab)
+    }
+
+    /// Finds a line's comment and its first tab outside quotes, knowing what the lines before
+    /// left open: nothing for a line of its own, and for the lines of a flow collection the
+    /// brackets and quoted scalar still open (a `#` inside a quoted scalar begun lines above is
+    /// text, and a quote after a `,` ending the line above opens one).
+    struct Scanner {
+        private var quote: Character?
+        private var escaped = false
+        private var previous: Character = " "
         // A quote opens a quoted scalar only where a value starts: at the start, after a key's
         // `:`, after `- ` or `? ` where those are indicators (themselves at a value's start), after
         // a tag or anchor there, or inside flow brackets; elsewhere (`a 'b # c`, `1, 'b # c`,
         // `1 - 'b # c`) it is plain text, and a `#` after it still starts a comment.
-        var atValueStart = true
+        private var atValueStart = true
         // The token (a run of characters up to white space) being read: where it began and its ends.
-        var token: (atValueStart: Bool, first: Character, last: Character, count: Int)?
-        // Inside flow brackets opened on this line a quote may follow `[`, `{`, `,` or a
-        // JSON-like key's `:` at once; in block context `b:'c` and `x,'y` are plain text.
-        var flowDepth = 0
-        for index in content.indices {
-            let character = content[index]
-            if let open = quote {
-                if escaped {
-                    escaped = false
-                } else if character == "\\", open == "\"" {
-                    escaped = true
-                } else if character == open {
-                    quote = nil
-                }
-            } else if (character == "'" || character == "\""),
-                      "[{,:".contains(previous) && flowDepth > 0 || previous == " " && atValueStart {
-                quote = character
-            } else if character == "#", previous == " " || previous == "\t" {
-                return (trimmedTrailing(content[..<index]), tab)
-            } else if character == " " || character == "\t" {
-                if character == "\t" { tab = tab ?? index }
-                if let ended = token {
-                    // What a value may start after: an indicator, or a tag or anchor at a value's start.
-                    atValueStart = ended.last == ":" || flowDepth > 0 && "[{,".contains(ended.last)
-                        || ended.atValueStart && (ended.count == 1 && (ended.first == "-" || ended.first == "?") || ended.first == "!" || ended.first == "&")
-                    token = nil
-                }
-            } else {
-                // A bracket opens a flow collection where a value starts, or inside one; in a
-                // plain scalar (`a{b`, `\{'x`) it is text.
-                if character == "[" || character == "{" {
-                    if flowDepth > 0 || token == nil && atValueStart { flowDepth += 1 }
-                } else if character == "]" || character == "}" {
-                    flowDepth = max(0, flowDepth - 1)
-                }
-                if var current = token {
-                    current.last = character
-                    current.count += 1
-                    token = current
+        private var token: (atValueStart: Bool, first: Character, last: Character, count: Int)?
+        // Inside flow brackets a quote may follow `[`, `{`, `,` or a JSON-like key's `:` at
+        // once; in block context `b:'c` and `x,'y` are plain text.
+        private(set) var flowDepth = 0
+
+        /// Whether a quoted scalar is open at the end of the lines scanned.
+        var isInQuote: Bool { quote != nil }
+
+        /// The text of `content` before its comment (trailing white space dropped, unless a
+        /// quoted scalar is still open: its folding is the reader's), where its first tab outside
+        /// quotes is, and whether a comment ends it.
+        mutating func structure(of content: Substring) -> (text: Substring, tab: Substring.Index?, endsInComment: Bool) {
+            var tab: Substring.Index?
+            for index in content.indices {
+                let character = content[index]
+                if let open = quote {
+                    if escaped {
+                        escaped = false
+                    } else if character == "\\", open == "\"" {
+                        escaped = true
+                    } else if character == open {
+                        quote = nil
+                    }
+                } else if (character == "'" || character == "\""),
+                          "[{,:".contains(previous) && flowDepth > 0 || previous == " " && atValueStart {
+                    quote = character
+                } else if character == "#", previous == " " || previous == "\t" {
+                    endLine()
+                    return (YAMLLine.trimmedTrailing(content[..<index]), tab, true)
+                } else if character == " " || character == "\t" {
+                    if character == "\t" { tab = tab ?? index }
+                    endToken()
                 } else {
-                    token = (atValueStart, character, character, 1)
+                    // A bracket opens a flow collection where a value starts, or inside one; in a
+                    // plain scalar (`a{b`, `\{'x`) it is text.
+                    if character == "[" || character == "{" {
+                        if flowDepth > 0 || token == nil && atValueStart { flowDepth += 1 }
+                    } else if character == "]" || character == "}" {
+                        flowDepth = max(0, flowDepth - 1)
+                    }
+                    if var current = token {
+                        current.last = character
+                        current.count += 1
+                        token = current
+                    } else {
+                        token = (atValueStart, character, character, 1)
+                    }
                 }
+                previous = character
             }
-            previous = character
+            let text = quote == nil ? YAMLLine.trimmedTrailing(content) : content
+            endLine()
+            return (text, tab, false)
         }
-        return (trimmedTrailing(content), tab)
+
+        /// A line break, outside a quoted scalar, is white space: it ends the token before it.
+        /// Inside one, the break ends a backslash's reach (an escaped break is the reader's).
+        private mutating func endLine() {
+            if quote == nil { endToken() }
+            escaped = false
+            previous = " "
+        }
+
+        private mutating func endToken() {
+            if let ended = token {
+                // What a value may start after: an indicator, or a tag or anchor at a value's start.
+                atValueStart = ended.last == ":" || flowDepth > 0 && "[{,".contains(ended.last)
+                    || ended.atValueStart && (ended.count == 1 && (ended.first == "-" || ended.first == "?") || ended.first == "!" || ended.first == "&")
+                token = nil
+            }
+        }
     }
 
     /// Whether the line holds nothing but white space or a comment.
@@ -130,7 +164,7 @@ struct YAMLLine {
             && (structuralContent.count == 3 || structuralContent.dropFirst(3).first == " ")
     }
 
-    private static func trimmedTrailing(_ text: Substring) -> Substring {
+    fileprivate static func trimmedTrailing(_ text: Substring) -> Substring {
         var end = text.endIndex
         while end > text.startIndex, text[text.index(before: end)] == " " || text[text.index(before: end)] == "\t" {
             end = text.index(before: end)

@@ -305,7 +305,11 @@ public struct YAMLReader {
                 state.forgetEscape()
                 text += String(repeating: "\n", count: emptyLines)
             } else {
-                while text.last == " " { text.removeLast() }
+                // Trailing white space folds away, but not a space a backslash escapes (`\ `).
+                while let last = text.last, last == " " || last == "\t" {
+                    if first.first == "\"", text.dropLast().reversed().prefix(while: { $0 == "\\" }).count % 2 == 1 { break }
+                    text.removeLast()
+                }
                 text += emptyLines > 0 ? String(repeating: "\n", count: emptyLines) : " "
             }
             emptyLines = 0
@@ -340,26 +344,36 @@ public struct YAMLReader {
         return .scalar(nil)
     }
 
-    /// A flow collection, which may continue on following lines until its brackets close.
+    /// A flow collection, which may continue on following lines until its brackets close. The
+    /// lines are joined with a space each, and the reader told where: a scalar folds there, a key
+    /// cannot span one, and a comment ending a line ends the plain scalar before it. Each line's
+    /// comment is found knowing what the lines above left open (a `#` in a quoted scalar begun
+    /// above is text).
     private mutating func readFlow(startingWith first: Substring, line: YAMLLine, column: Int) throws(YAMLError) -> YAMLNode {
         // Characters, not a string: a joined line starting with a combining mark would merge
         // into the space before it, and the line breaks' offsets would drift.
         var characters = Array(first)
         var lineBreaks: [Int] = []
-        var state = YAMLInline.Balance()
-        state.scan(first)
+        var commentBreaks: [Int] = []
+        var scanner = YAMLLine.Scanner()
+        _ = scanner.structure(of: first)
+        var endsInComment = line.hasComment
         index += 1
-        while !state.isClosed {
+        while scanner.flowDepth > 0 || scanner.isInQuote {
             guard index < lines.count, !lines[index].isDocumentMarker else { throw YAMLError("unclosed flow collection", line: line.number, column: column) }
-            let next = try lines[index].structure()
+            let next = lines[index]
+            let scanned = scanner.structure(of: next.content)
+            if let tab = scanned.tab {
+                throw YAMLError("a tab outside a quoted or block scalar", line: next.number, column: next.indent + next.content.distance(from: next.content.startIndex, to: tab) + 1)
+            }
+            if endsInComment { commentBreaks.append(characters.count) }
             lineBreaks.append(characters.count)
             characters.append(" ")
-            characters += next
-            state.scan(" ")
-            state.scan(next)
+            characters += scanned.text
+            endsInComment = scanned.endsInComment
             index += 1
         }
-        return try YAMLInline.value(characters, line: line.number, column: column, depth: depth, lineBreaks: lineBreaks)
+        return try YAMLInline.value(characters, line: line.number, column: column, depth: depth, lineBreaks: lineBreaks, commentBreaks: commentBreaks)
     }
 
     /// `|` or `>` with optional chomping (`-`, `+`) and indentation indicator.

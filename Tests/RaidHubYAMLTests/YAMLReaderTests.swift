@@ -291,6 +291,14 @@ import Testing
         // which the joined lines read as one; keys, values and entries on lines of their own.
         "a: {Pa\n: x}\n", "a: {\"Pa\"\n: x}\n", "a: {a\n  b: x}\n", "a: {Pa\r\n: x}\n", "a: {b: [c\n: d]}\n",
         "a: {x: 1,\n  y: 2}\n", "a: {x:\n  1}\n", "a: {\"x\":\n 1}\n", "a: {x\n  : 1}\n", "a: {b: {c\n: d}}\n", "a: {b: {c: d\n}, e\n: f}\n",
+        // From the outside review of that fix: a flow collection's lines read one by one had
+        // lost a `#` in a quoted scalar begun above, a quote after a `,` ending the line above,
+        // the comment ending a plain scalar, empty lines and escaped breaks in its scalars.
+        "a: [x,\n  1,'p #\n  q']\n", "a: {b: 'x\n  #y\n  z'}\n", "a: {b: \"x\\\n  y\"}\n", "a: {b: x\n\n  y}\n", "a: {b: \"x\n\n  y\"}\n",
+        "a: [x # c\n  y]\n", "a: {b: x\n  # c\n  y}\n", "a: [x, # c\n  y]\n", "a: [x # c\n  , y]\n", "a: {b: 'x  \n  y'}\n",
+        "a: [it's,\n  b]\n", "a: [x\n\n]\n", "a: {b: \"x\\\n\n  y\"}\n", "a: {b: 'x\n   \n  y'}\n", "a: \"x\\ \n  y\"\n",
+        "a: {b: \"x\\ \n  y\"}\n", "a: {b: \"x \\\n  y\"}\n", "a: [\"x\n\n\n  y\", 'p\n  q']\n", "a: {b: x\n  c\n\n  d}\n", "a: [a b\n  # c\n  ]\n",
+        "a: {b: 'it''s\n  ''x'''}\n", "a: [x,\n  'a # b', \"c # d\"]\n", "a: [x\n  'y']\n", "a: {b: \"x\t\n  y\"}\n",
     ]
 
     /// What PyYAML reads but the reader would read differently is refused: `!` alone (YAML's
