@@ -28,6 +28,9 @@ public struct HTTPRequestParser: Sendable {
     private var head: (value: HTTPRequestHead, byteCount: Int, bodyStart: Int)?
     private var chunked: ChunkedBody?
     private var continueOwed = false
+    /// The error that ended the connection's requests: given again by every later `next()`,
+    /// whatever state the reading stopped in.
+    private var failure: HTTPParseError?
 
     /// A parser with these limits (by default 16 KiB of headers and a 6 MB body, Lambda's limit).
     public init(maximumHeaderByteCount: Int = 16 * 1024, maximumBodyByteCount: Int = 6 * 1024 * 1024) {
@@ -65,8 +68,19 @@ public struct HTTPRequestParser: Sendable {
         return continueOwed
     }
 
-    /// The next complete request, nil when more bytes are needed.
+    /// The next complete request, nil when more bytes are needed. An error is final: every
+    /// later call throws it again.
     public mutating func next() throws(HTTPParseError) -> HTTPRequest? {
+        if let failure { throw failure }
+        do {
+            return try readNext()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    private mutating func readNext() throws(HTTPParseError) -> HTTPRequest? {
         if head == nil {
             guard let found = try readHead() else { return nil }
             head = found

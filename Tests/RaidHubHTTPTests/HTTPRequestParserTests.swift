@@ -165,6 +165,17 @@ import Testing
         #expect(growth < 20, "8 times the chunks cost \(growth) times as much")
     }
 
+    /// An error is final: asked again, after more bytes, the parser gives the same error, never a
+    /// request read from where the refused one stopped (a refused chunk-size line was taken up
+    /// again at its end and read as size 1).
+    @Test func anErrorIsGivenAgainAfterMoreBytes() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array(("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "a", count: 1_030)).utf8))
+        #expect(throws: HTTPParseError.malformed("chunk size line")) { try parser.next() }
+        parser.append(Array("\r\nx\r\n0\r\n\r\n".utf8))
+        #expect(throws: HTTPParseError.malformed("chunk size line")) { try parser.next() }
+    }
+
     @Test func countsTrailersAgainstTheHeadLimit() {
         var parser = HTTPRequestParser(maximumHeaderByteCount: 200)
         let head = "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n"
