@@ -32,6 +32,26 @@ import Testing
         #expect(json["routeArn"] as? String == "arn:aws:execute-api:eu-west-1:000000000000:local/$default/GET/admin/x")
     }
 
+    /// Repeated headers and query parameters as the developer guide's payload formats give them
+    /// ("Working with AWS Lambda proxy integrations for HTTP APIs"): 2.0 lower-cases names and
+    /// combines duplicates with commas; 1.0 lists every value in `multiValueHeaders` and
+    /// `multiValueQueryStringParameters`, in the order they came.
+    @Test func groupsRepeatedHeadersAndQueryParametersAsEachPayloadFormatDoes() throws {
+        var parser = HTTPRequestParser()
+        parser.append(Array("GET /a?q=1&r=2&q=3 HTTP/1.1\r\nHost: h\r\nX-A: 1\r\nB: 3\r\nx-a: 2\r\n\r\n".utf8))
+        let request = try #require(try parser.next())
+        func event(_ version2: Bool) throws -> [String: Any] {
+            let event = GatewayEvent(request: request, route: SAMTemplate.Route(method: "GET", path: "/a", functionId: "F", payloadVersion2: version2),
+                                     pathParameters: [:], sourceIP: "127.0.0.1", host: "h", region: "us-east-1", timeEpochMilliseconds: 0)
+            return try #require(try JSONSerialization.jsonObject(with: Data(version2 ? event.version2() : event.version1())) as? [String: Any])
+        }
+        let two = try event(true), one = try event(false)
+        #expect(two["headers"] as? [String: String] == ["host": "h", "x-a": "1,2", "b": "3"])
+        #expect(two["queryStringParameters"] as? [String: String] == ["q": "1,3", "r": "2"])
+        #expect(one["multiValueHeaders"] as? [String: [String]] == ["Host": ["h"], "X-A": ["1", "2"], "B": ["3"]])
+        #expect(one["multiValueQueryStringParameters"] as? [String: [String]] == ["q": ["1", "3"], "r": ["2"]])
+    }
+
     /// A head full of distinct headers and query parameters (16 KiB holds thousands) becomes an
     /// event in linear time, on the loop thread that serves every client: eight times the fields
     /// cost about eight times as much (a search per field cost 24 and 39 times as much at an eighth
