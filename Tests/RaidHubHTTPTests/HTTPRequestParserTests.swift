@@ -166,8 +166,8 @@ import Testing
     }
 
     /// An error is final: asked again, after more bytes, the parser gives the same error, never a
-    /// request read from where the refused one stopped (a refused chunk-size line was taken up
-    /// again at its end and read as size 1).
+    /// request or nil (with its chunk decoder taken out of its optional and not put back, a
+    /// second call after a refused chunk returned nil, as if waiting for more bytes).
     @Test func anErrorIsGivenAgainAfterMoreBytes() throws {
         var parser = HTTPRequestParser()
         parser.append(Array(("POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n1;" + String(repeating: "a", count: 1_030)).utf8))
