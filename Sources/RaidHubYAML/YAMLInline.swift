@@ -59,6 +59,9 @@ enum YAMLInline {
         let node = try reader.value(inFlow: false)
         reader.skipSpaces()
         guard reader.peek == nil || reader.peek == "#" else { throw reader.error("unexpected characters after the value") }
+        // Lines joined after the collection closed would be dropped as a comment: whatever took
+        // them for part of it misread something, so the document is refused, not shortened.
+        if let last = lineBreaks.last, reader.position <= last { throw reader.error("a flow collection ends before the lines joined to it") }
         return node
     }
 

@@ -72,6 +72,10 @@ struct YAMLLine {
         private var quote: Character?
         private var escaped = false
         private var previous: Character = " "
+        private var beforePrevious: Character = " "
+        /// A `'` was read in a single-quoted scalar: the next character tells whether it closed it
+        /// or began `''`.
+        private var singleQuoteClosing = false
         // A quote opens a quoted scalar only where a value starts: at the start, after a key's
         // `:`, after `- ` or `? ` where those are indicators (themselves at a value's start), after
         // a tag or anchor there, or inside flow brackets; elsewhere (`a 'b # c`, `1, 'b # c`,
@@ -93,16 +97,24 @@ struct YAMLLine {
             var tab: Substring.Index?
             for index in content.indices {
                 let character = content[index]
+                if quote == "'", singleQuoteClosing {
+                    // `''` is a quote inside a single-quoted scalar; a lone `'` closed it.
+                    singleQuoteClosing = false
+                    if character == "'" {
+                        (beforePrevious, previous) = (previous, character)
+                        continue
+                    }
+                    quote = nil
+                }
                 if let open = quote {
                     if escaped {
                         escaped = false
                     } else if character == "\\", open == "\"" {
                         escaped = true
                     } else if character == open {
-                        quote = nil
+                        if open == "'" { singleQuoteClosing = true } else { quote = nil }
                     }
-                } else if (character == "'" || character == "\""),
-                          "[{,:".contains(previous) && flowDepth > 0 || previous == " " && atValueStart {
+                } else if (character == "'" || character == "\""), opensQuote {
                     quote = character
                 } else if character == "#", previous == " " || previous == "\t" {
                     endLine()
@@ -110,14 +122,14 @@ struct YAMLLine {
                 } else if character == " " || character == "\t" {
                     if character == "\t" { tab = tab ?? index }
                     endToken()
+                } else if flowDepth > 0 || (character == "[" || character == "{") && token == nil && atValueStart, "[{,]}".contains(character) {
+                    // Inside a flow collection its indicators end a token: a value starts after
+                    // `[`, `{` and `,` (`[!Sub 'a # b']`: the tag, then a quoted scalar).
+                    if character == "[" || character == "{" { flowDepth += 1 } else if character != "," { flowDepth -= 1 }
+                    token = nil
+                    atValueStart = flowDepth > 0 && "[{,".contains(character)
                 } else {
-                    // A bracket opens a flow collection where a value starts, or inside one; in a
-                    // plain scalar (`a{b`, `\{'x`) it is text.
-                    if character == "[" || character == "{" {
-                        if flowDepth > 0 || token == nil && atValueStart { flowDepth += 1 }
-                    } else if character == "]" || character == "}" {
-                        flowDepth = max(0, flowDepth - 1)
-                    }
+                    // A bracket in a plain scalar (`a{b`, `\{'x`) is text.
                     if var current = token {
                         current.last = character
                         current.count += 1
@@ -126,11 +138,23 @@ struct YAMLLine {
                         token = (atValueStart, character, character, 1)
                     }
                 }
-                previous = character
+                (beforePrevious, previous) = (previous, character)
+            }
+            if singleQuoteClosing {
+                singleQuoteClosing = false
+                quote = nil
             }
             let text = quote == nil ? YAMLLine.trimmedTrailing(content) : content
             endLine()
             return (text, tab, false)
+        }
+
+        /// Whether a quote read now opens a quoted scalar: where a value starts, and in a flow
+        /// collection right after `[`, `{`, `,`, or a JSON-like key's `:` (after a quoted scalar
+        /// or a collection: `{"a":'b'}`; in `[x:'y']` the quote is text).
+        private var opensQuote: Bool {
+            previous == " " && atValueStart
+                || flowDepth > 0 && ("[{,".contains(previous) || previous == ":" && "\"']}".contains(beforePrevious))
         }
 
         /// A line break, outside a quoted scalar, is white space: it ends the token before it.
@@ -139,6 +163,7 @@ struct YAMLLine {
             if quote == nil { endToken() }
             escaped = false
             previous = " "
+            beforePrevious = " "
         }
 
         private mutating func endToken() {

@@ -299,6 +299,12 @@ import Testing
         "a: [it's,\n  b]\n", "a: [x\n\n]\n", "a: {b: \"x\\\n\n  y\"}\n", "a: {b: 'x\n   \n  y'}\n", "a: \"x\\ \n  y\"\n",
         "a: {b: \"x\\ \n  y\"}\n", "a: {b: \"x \\\n  y\"}\n", "a: [\"x\n\n\n  y\", 'p\n  q']\n", "a: {b: x\n  c\n\n  d}\n", "a: [a b\n  # c\n  ]\n",
         "a: {b: 'it''s\n  ''x'''}\n", "a: [x,\n  'a # b', \"c # d\"]\n", "a: [x\n  'y']\n", "a: {b: \"x\t\n  y\"}\n",
+        // From the outside review of the line scanner: `''` in a single-quoted scalar, a tag
+        // right after `[` or `,` before a quoted scalar, a quote after `x:` in a flow (text).
+        "a: {Value: 'It''s: ', Other: x}   # note: it's ok\n", "a: {b: 'don''t: ', c: d} # it's\ne: x]\n", "a: ['x'' # y',\n  ', b']\n",
+        "a: [!Sub 'echo ${X} # not a comment\n    && exit 0']\n", "a: [!Sub \"aws s3 cp s3://${B}/a # x \\\n    /tmp/a\"]\n",
+        "a: [x,!Sub 'a\n  b # c\n  d']\n", "a: [!Sub 'a\n  b # c\n\n  d']\n", "a: [!Sub \"a\\ \n  b\"]\n", "a: [x:'y # z'\n  ]\n",
+        "a: [x:'y] # z\nb: c']\n", "a: {\"k\":'v # w'}\n", "a: ['x''\n  # y']\n", "a: {b: [c, {d: 'e''f'}],\n  g: h} # i'j\n",
     ]
 
     /// What PyYAML reads but the reader would read differently is refused: `!` alone (YAML's
