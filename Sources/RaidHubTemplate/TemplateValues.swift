@@ -225,7 +225,8 @@ struct TemplateValues {
                 continue
             }
             // `${Resource.Attribute}` stands for what `naming` gave the resource, like `Fn::GetAtt`.
-            let resource = name.contains(".") && !name.hasPrefix("AWS::") ? String(name.split(separator: ".", maxSplits: 1)[0]) : name
+            // (Up to the first `.`, which may be the first character: `${.}` names no resource.)
+            let resource = name.contains(".") && !name.hasPrefix("AWS::") ? String(name.prefix { $0 != "." }) : name
             guard case .string(let text)? = variables[name] ?? symbols[name] ?? symbols[resource] else { return .unknown }
             result += text
         }
