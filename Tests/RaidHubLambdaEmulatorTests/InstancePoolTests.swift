@@ -230,6 +230,10 @@ import Testing
         #expect(Eventually.holds { pid = Int32(((try? String(contentsOf: child, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0; return pid > 0 })
         if timesOut {
             // It never asks for its event: its init budget (10 s) and then its Timeout run out.
+            // The script can write its child's pid before the pool sets the init budget's alarm,
+            // which manual time would then fire only on a later advance (1 run in 6 beside two
+            // busy loops hung here): wait for the alarm first.
+            #expect(Eventually.holds { time.scheduledCount == 1 }, "the init budget's alarm")
             time.advance(by: .seconds(30))
             #expect(Eventually.holds { call.result != nil })
             #expect(call.result == .timedOut(seconds: 1))
