@@ -72,7 +72,9 @@ struct YAMLLine {
         private var quote: Character?
         private var escaped = false
         private var previous: Character = " "
-        private var beforePrevious: Character = " "
+        /// A quoted scalar or a flow collection just ended, with nothing but white space and a
+        /// `:` since: a JSON-like key, after whose `:` a quote opens at once (`{'a' :'b'}`).
+        private var afterJSONLikeNode = false
         /// A `'` was read in a single-quoted scalar: the next character tells whether it closed it
         /// or began `''`.
         private var singleQuoteClosing = false
@@ -101,10 +103,11 @@ struct YAMLLine {
                     // `''` is a quote inside a single-quoted scalar; a lone `'` closed it.
                     singleQuoteClosing = false
                     if character == "'" {
-                        (beforePrevious, previous) = (previous, character)
+                        previous = character
                         continue
                     }
                     quote = nil
+                    afterJSONLikeNode = true
                 }
                 if let open = quote {
                     if escaped {
@@ -112,8 +115,10 @@ struct YAMLLine {
                     } else if character == "\\", open == "\"" {
                         escaped = true
                     } else if character == open {
-                        if open == "'" { singleQuoteClosing = true } else { quote = nil }
+                        if open == "'" { singleQuoteClosing = true } else { quote = nil; afterJSONLikeNode = true }
                     }
+                    previous = character
+                    continue
                 } else if (character == "'" || character == "\""), opensQuote {
                     quote = character
                 } else if character == "#", previous == " " || previous == "\t" {
@@ -128,6 +133,7 @@ struct YAMLLine {
                     if character == "[" || character == "{" { flowDepth += 1 } else if character != "," { flowDepth -= 1 }
                     token = nil
                     atValueStart = flowDepth > 0 && "[{,".contains(character)
+                    afterJSONLikeNode = character == "]" || character == "}"
                 } else {
                     // A bracket in a plain scalar (`a{b`, `\{'x`) is text.
                     if var current = token {
@@ -138,11 +144,13 @@ struct YAMLLine {
                         token = (atValueStart, character, character, 1)
                     }
                 }
-                (beforePrevious, previous) = (previous, character)
+                if character != " ", character != "\t", character != ":", !(flowDepth > 0 && "]}".contains(character)) { afterJSONLikeNode = false }
+                previous = character
             }
             if singleQuoteClosing {
                 singleQuoteClosing = false
                 quote = nil
+                afterJSONLikeNode = true
             }
             let text = quote == nil ? YAMLLine.trimmedTrailing(content) : content
             endLine()
@@ -154,7 +162,7 @@ struct YAMLLine {
         /// or a collection: `{"a":'b'}`; in `[x:'y']` the quote is text).
         private var opensQuote: Bool {
             previous == " " && atValueStart
-                || flowDepth > 0 && ("[{,".contains(previous) || previous == ":" && "\"']}".contains(beforePrevious))
+                || flowDepth > 0 && ("[{,".contains(previous) || previous == ":" && afterJSONLikeNode)
         }
 
         /// A line break, outside a quoted scalar, is white space: it ends the token before it.
@@ -163,7 +171,6 @@ struct YAMLLine {
             if quote == nil { endToken() }
             escaped = false
             previous = " "
-            beforePrevious = " "
         }
 
         private mutating func endToken() {

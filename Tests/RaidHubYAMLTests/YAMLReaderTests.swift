@@ -305,6 +305,8 @@ import Testing
         "a: [!Sub 'echo ${X} # not a comment\n    && exit 0']\n", "a: [!Sub \"aws s3 cp s3://${B}/a # x \\\n    /tmp/a\"]\n",
         "a: [x,!Sub 'a\n  b # c\n  d']\n", "a: [!Sub 'a\n  b # c\n\n  d']\n", "a: [!Sub \"a\\ \n  b\"]\n", "a: [x:'y # z'\n  ]\n",
         "a: [x:'y] # z\nb: c']\n", "a: {\"k\":'v # w'}\n", "a: ['x''\n  # y']\n", "a: {b: [c, {d: 'e''f'}],\n  g: h} # i'j\n",
+        "key: {'a' :'b # c\n  d'}\n", "key: {'a' :'b # c'}\nx: y'}\n", "key: {'a' :'b # c'}\n", "key: [{'a' :'b # c'}]\n", "key: {\"a\" :'b # c\n  d'}\n",
+        "key: {a :'b # c'}\n", "key: 'it''s # not a comment'\n", "'k''s': v # c\n", "key: '' # c\n",
     ]
 
     /// What PyYAML reads but the reader would read differently is refused: `!` alone (YAML's
